@@ -1,0 +1,1 @@
+"""KPI definitions, targets and values (to come: see the KPI dataset issue)."""

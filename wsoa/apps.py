@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WsoaConfig(AppConfig):
+    name = "wsoa"
+    verbose_name = "Plans"

@@ -1,0 +1,433 @@
+"""Write a validated plan document to the database (new plan, or `update` in place).
+
+Called only from `wsoa.services.plan_load`, inside its transaction. A new plan is written
+with bulk inserts, so a plan of 1,000 actions and 5,000 milestones loads in seconds.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from actions.models import Action, Milestone, StatusUpdate, UpdateKind
+from governance.models import Board
+from wsoa.models import (
+    Concern,
+    LocalArea,
+    Organisation,
+    Outcome,
+    Plan,
+    Post,
+    RatingLevel,
+    RatingScheme,
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class LoadReport:
+    plan: Plan | None = None
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        def describe(counter: Counter) -> str:
+            return ", ".join(f"{n} {what}" for what, n in counter.items() if n) or "nothing"
+
+        text = f"created {describe(self.created)}; updated {describe(self.updated)}"
+        return text
+
+
+def _as_of(day: datetime.date | None) -> datetime.datetime:
+    """A recording time for an update taken from a document: noon on the day it was given."""
+    moment = datetime.datetime.combine(day, datetime.time(12, 0))
+    return timezone.make_aware(moment)
+
+
+def _set_fields(instance, values: dict, report: LoadReport, what: str) -> bool:
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, values[name])
+    if changed:
+        instance.full_clean()
+        stamp = ["modified_at"] if hasattr(instance, "modified_at") else []
+        instance.save(update_fields=[*changed, *stamp])
+        report.updated[what] += 1
+    return bool(changed)
+
+
+class PlanWriter:
+    def __init__(self, doc: dict, *, user, update: bool, progress: Progress | None):
+        self.doc = doc
+        self.user = user
+        self.update = update
+        self.progress = progress or (lambda message: None)
+        self.report = LoadReport()
+
+    # --- reference data -------------------------------------------------------------------
+
+    def write(self) -> LoadReport:
+        doc = self.doc
+        area, created = LocalArea.objects.get_or_create(
+            name=doc["area"]["name"],
+            defaults={"health_body_label": doc["area"]["health_body_label"]},
+        )
+        if created:
+            self.report.created["local areas"] += 1
+        elif "health_body_label" in doc["area"]:
+            _set_fields(
+                area,
+                {"health_body_label": doc["area"]["health_body_label"]},
+                self.report,
+                "local areas",
+            )
+        self.area = area
+        self.organisations = self._upsert_organisations()
+        self.posts = self._upsert_posts()
+        self.scheme, self.levels = self._upsert_scheme()
+        plan = self._upsert_plan()
+        self.report.plan = plan
+        self.boards = self._upsert_boards()
+        self._write_concerns(plan)
+        return self.report
+
+    def _upsert(self, model, lookup: dict, values: dict, what: str):
+        instance = model.objects.filter(**lookup).first()
+        if instance is None:
+            instance = model(**lookup, **values)
+            instance.full_clean()
+            instance.save()
+            self.report.created[what] += 1
+        else:
+            _set_fields(instance, values, self.report, what)
+        return instance
+
+    def _upsert_organisations(self) -> dict[str, Organisation]:
+        for org in self.doc["organisations"]:
+            self._upsert(
+                Organisation,
+                {"area": self.area, "name": org["name"]},
+                {"short_name": org["short_name"], "kind": org["kind"]},
+                "organisations",
+            )
+        return {o.name: o for o in Organisation.objects.filter(area=self.area)}
+
+    def _upsert_posts(self) -> dict[str, Post]:
+        for post in self.doc["posts"]:
+            values = {"organisation": self.organisations.get(post["organisation"])}
+            # Only what the file says: a holder recorded in the admin is not wiped by a file
+            # that does not name one.
+            if post["holder"]:
+                values["holder_name"] = post["holder"]
+            if post["email"]:
+                values["email"] = post["email"]
+            self._upsert(Post, {"area": self.area, "title": post["title"]}, values, "posts")
+        return {p.title: p for p in Post.objects.filter(area=self.area)}
+
+    def _upsert_scheme(self) -> tuple[RatingScheme, dict[str, RatingLevel]]:
+        spec = self.doc["rating_scheme"]
+        scheme = self._upsert(
+            RatingScheme, {"area": self.area, "name": spec["name"]}, {}, "rating schemes"
+        )
+        existing = {level.code: level for level in scheme.levels.all()}
+        # Ranks are unique per scheme: move existing levels out of the way before re-ranking.
+        if existing:
+            for level in existing.values():
+                level.rank += 1000
+            RatingLevel.objects.bulk_update(existing.values(), ["rank"])
+        levels = {}
+        for rank, spec_level in enumerate(spec["levels"], start=1):
+            values = {
+                "rank": rank,
+                "label": spec_level["label"],
+                "colour": spec_level["colour"],
+                "meaning": spec_level["meaning"],
+                "is_complete": spec_level["is_complete"],
+                "needs_attention": spec_level["needs_attention"],
+            }
+            level = existing.pop(spec_level["code"], None)
+            if level is None:
+                level = RatingLevel(scheme=scheme, code=spec_level["code"], **values)
+                level.save()
+                self.report.created["rating levels"] += 1
+            else:
+                level.rank -= 1000
+                _set_fields(level, values, self.report, "rating levels")
+            levels[level.code] = level
+        next_rank = len(levels) + 1
+        for code, level in existing.items():
+            # Kept, not deleted: status updates may use it. Ranked after the file's levels.
+            level.rank = next_rank
+            next_rank += 1
+            level.save(update_fields=["rank"])
+            self.report.notes.append(
+                f'rating level "{code}" is not in the file; it was kept so that history '
+                "using it is not lost"
+            )
+        return scheme, levels
+
+    def _upsert_plan(self) -> Plan:
+        spec = self.doc["plan"]
+        values = {
+            "kind": spec["kind"],
+            "status": spec["status"],
+            "inspection_start": spec["inspection_start"],
+            "inspection_end": spec["inspection_end"],
+            "published_on": spec["published_on"],
+            "concern_label": spec["concern_label"],
+            "introduction": spec["introduction"],
+            "rating_scheme": self.scheme,
+        }
+        return self._upsert(Plan, {"area": self.area, "title": spec["title"]}, values, "plans")
+
+    def _upsert_boards(self) -> dict[str, Board]:
+        for board in self.doc["boards"]:
+            self._upsert(
+                Board,
+                {"area": self.area, "name": board["name"]},
+                {
+                    "short_name": board["short_name"],
+                    "organisation": self.organisations.get(board["organisation"]),
+                    "activity": board["activity"],
+                    "frequency": board["frequency"],
+                },
+                "boards",
+            )
+        return {b.name: b for b in Board.objects.filter(area=self.area)}
+
+    # --- the plan's content ---------------------------------------------------------------
+
+    def _write_concerns(self, plan: Plan) -> None:
+        existing_concerns = {c.number: c for c in plan.concerns.all()}
+        concerns = {}
+        for spec in self.doc["concerns"]:
+            values = {
+                "title": spec["title"],
+                "finding": spec["finding"],
+                "aim": spec["aim"],
+                "kpis": spec["kpis"],
+                "sponsor": self.posts.get(spec["sponsor"]),
+            }
+            concern = existing_concerns.get(spec["number"])
+            if concern is None:
+                concern = Concern(plan=plan, number=spec["number"], **values)
+                concern.save()
+                self.report.created["concerns"] += 1
+            else:
+                _set_fields(concern, values, self.report, "concerns")
+            concern.delivery_partners.set(
+                [self.organisations[name] for name in spec["delivery_partners"]]
+            )
+            concerns[spec["number"]] = concern
+
+        for board_spec in self.doc["boards"]:
+            board = self.boards[board_spec["name"]]
+            remit = [concerns[n] for n in board_spec["concerns"]]
+            others = board.concerns.exclude(plan=plan)
+            board.concerns.set([*others, *remit])
+
+        total_actions = sum(len(o["actions"]) for c in self.doc["concerns"] for o in c["outcomes"])
+        self.progress(f"Writing {len(concerns)} concerns and {total_actions} actions")
+        if not existing_concerns and not plan.actions.exists():
+            self._insert_content(plan, concerns)
+        else:
+            self._update_content(plan, concerns)
+
+    def _action_values(self, spec: dict) -> dict:
+        return {
+            "description": spec["description"],
+            "success_measures": spec["success_measures"],
+            "resource": spec["resource"],
+            "timescale": spec["timescale"],
+            "starts_on": spec["starts_on"],
+            "due_date": spec["due_date"],
+        }
+
+    def _milestone_values(self, spec: dict) -> dict:
+        return {
+            "description": spec["description"],
+            "deadline": spec["deadline"],
+            "due_date": spec["due_date"],
+            "completed_on": spec["completed_on"],
+        }
+
+    def _new_updates(self, entries: list[dict], **subject) -> list[StatusUpdate]:
+        return [
+            StatusUpdate(
+                **subject,
+                kind=UpdateKind.IMPORTED,
+                level=self.levels.get(entry["rating"]) if entry["rating"] else None,
+                narrative=entry["narrative"],
+                author_name=entry["author"],
+                effective_on=entry["date"],
+                recorded_at=_as_of(entry["date"]),
+            )
+            for entry in entries
+        ]
+
+    def _insert_content(self, plan: Plan, concerns: dict[int, Concern]) -> None:
+        """A new plan: bulk inserts, a handful of queries whatever its size."""
+        outcome_rows, action_specs = [], []
+        for spec in self.doc["concerns"]:
+            concern = concerns[spec["number"]]
+            for position, outcome_spec in enumerate(spec["outcomes"], start=1):
+                outcome = Outcome(
+                    concern=concern,
+                    position=position,
+                    ref=outcome_spec["ref"],
+                    statement=outcome_spec["statement"],
+                    impact_statements=outcome_spec["impact_statements"],
+                )
+                outcome_rows.append(outcome)
+                action_specs.extend(
+                    (concern, outcome, position, action_spec)
+                    for position, action_spec in enumerate(outcome_spec["actions"], start=1)
+                )
+        Outcome.objects.bulk_create(outcome_rows)
+        self.report.created["outcomes"] += len(outcome_rows)
+
+        actions = [
+            Action(
+                plan=plan,
+                concern=concern,
+                outcome=outcome,
+                position=position,
+                ref=spec["ref"],
+                **self._action_values(spec),
+            )
+            for concern, outcome, position, spec in action_specs
+        ]
+        for action in actions:
+            action.clean_fields(exclude=["plan", "concern", "outcome"])
+        Action.objects.bulk_create(actions, batch_size=500)
+        self.report.created["actions"] += len(actions)
+        self.progress(f"Wrote {len(actions)} actions")
+
+        lead_links, board_links, milestones, updates = [], [], [], []
+        milestone_specs = []
+        for action, (_, _, _, spec) in zip(actions, action_specs, strict=True):
+            lead_links.extend(
+                Action.leads.through(action_id=action.pk, post_id=self.posts[title].pk)
+                for title in spec["leads"]
+            )
+            board_links.extend(
+                Action.boards.through(action_id=action.pk, board_id=self.boards[name].pk)
+                for name in spec["boards"]
+            )
+            updates.extend(self._new_updates(spec["progress"], action=action))
+            for position, milestone_spec in enumerate(spec["milestones"], start=1):
+                milestones.append(
+                    Milestone(
+                        action=action, position=position, **self._milestone_values(milestone_spec)
+                    )
+                )
+                milestone_specs.append(milestone_spec)
+        Action.leads.through.objects.bulk_create(lead_links, batch_size=1000)
+        Action.boards.through.objects.bulk_create(board_links, batch_size=1000)
+        Milestone.objects.bulk_create(milestones, batch_size=1000)
+        self.report.created["milestones"] += len(milestones)
+        self.progress(f"Wrote {len(milestones)} milestones")
+        for milestone, spec in zip(milestones, milestone_specs, strict=True):
+            updates.extend(self._new_updates(spec["progress"], milestone=milestone))
+        StatusUpdate.objects.bulk_create(updates, batch_size=1000)
+        self.report.created["status updates"] += len(updates)
+
+    def _update_content(self, plan: Plan, concerns: dict[int, Concern]) -> None:
+        """An existing plan: match by concern number, outcome ref or position, action ref and
+        milestone position; change what differs, add what is new, keep all history."""
+        existing_actions = {a.ref.casefold(): a for a in plan.actions.all()}
+        seen_refs = set()
+        for spec in self.doc["concerns"]:
+            concern = concerns[spec["number"]]
+            outcomes = list(concern.outcomes.all())
+            by_ref = {o.ref: o for o in outcomes if o.ref}
+            by_position = {o.position: o for o in outcomes}
+            for position, outcome_spec in enumerate(spec["outcomes"], start=1):
+                values = {
+                    "position": position,
+                    "ref": outcome_spec["ref"],
+                    "statement": outcome_spec["statement"],
+                    "impact_statements": outcome_spec["impact_statements"],
+                }
+                outcome = by_ref.get(outcome_spec["ref"]) if outcome_spec["ref"] else None
+                outcome = outcome or by_position.get(position)
+                if outcome is None:
+                    outcome = Outcome(concern=concern, **values)
+                    outcome.save()
+                    self.report.created["outcomes"] += 1
+                else:
+                    _set_fields(outcome, values, self.report, "outcomes")
+                for action_position, action_spec in enumerate(outcome_spec["actions"], start=1):
+                    seen_refs.add(action_spec["ref"].casefold())
+                    self._update_action(
+                        plan,
+                        concern,
+                        outcome,
+                        action_position,
+                        action_spec,
+                        existing_actions.get(action_spec["ref"].casefold()),
+                    )
+        missing = sorted(a.ref for key, a in existing_actions.items() if key not in seen_refs)
+        if missing:
+            self.report.notes.append(
+                f"{len(missing)} action(s) in the database are not in the file and were kept: "
+                + ", ".join(missing)
+            )
+
+    def _update_action(self, plan, concern, outcome, position, spec, action) -> None:
+        values = {
+            "concern": concern,
+            "outcome": outcome,
+            "position": position,
+            **self._action_values(spec),
+        }
+        if action is None:
+            action = Action(plan=plan, ref=spec["ref"], **values)
+            action.full_clean()
+            action.save()
+            self.report.created["actions"] += 1
+        else:
+            _set_fields(action, values, self.report, "actions")
+        leads = [self.posts[title] for title in spec["leads"]]
+        if {p.pk for p in action.leads.all()} != {p.pk for p in leads}:
+            action.leads.set(leads)
+            self.report.updated["action leads"] += 1
+        boards = [self.boards[name] for name in spec["boards"]]
+        if {b.pk for b in action.boards.all()} != {b.pk for b in boards}:
+            action.boards.set(boards)
+            self.report.updated["action boards"] += 1
+        self._add_new_progress(spec["progress"], action=action)
+
+        existing = {m.position: m for m in action.milestones.all()}
+        for m_position, m_spec in enumerate(spec["milestones"], start=1):
+            milestone = existing.get(m_position)
+            values = self._milestone_values(m_spec)
+            if milestone is None:
+                milestone = Milestone(action=action, position=m_position, **values)
+                milestone.save()
+                self.report.created["milestones"] += 1
+            else:
+                _set_fields(milestone, values, self.report, "milestones")
+            self._add_new_progress(m_spec["progress"], milestone=milestone)
+
+    def _add_new_progress(self, entries: list[dict], **subject) -> None:
+        """Add the file's progress entries that are not already in the history."""
+        if not entries:
+            return
+        known = {
+            (u.effective_on, u.level_id, u.narrative)
+            for u in StatusUpdate.objects.filter(**subject)
+        }
+        fresh = [
+            update
+            for update in self._new_updates(entries, **subject)
+            if (update.effective_on, update.level_id, update.narrative) not in known
+        ]
+        StatusUpdate.objects.bulk_create(fresh)
+        self.report.created["status updates"] += len(fresh)

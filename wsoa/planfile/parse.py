@@ -1,0 +1,135 @@
+"""Read a plan file (YAML or JSON) into plain Python data, remembering the line of every value.
+
+Line numbers let a problem be reported where an officer can find it in their editor:
+``line 212, concerns[0].outcomes[1].actions[2].ref: duplicate action ref "1.1a"``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part for part in (f"line {self.line}" if self.line else "", self.path) if part
+        )
+        return f"{where}: {self.message}" if where else self.message
+
+
+class PlanFileError(Exception):
+    """Raised with every problem found; nothing has been written when it is raised."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class ParsedFile:
+    data: object
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, path: str) -> int | None:
+        # The nearest enclosing value with a known line: a missing key is reported at its parent.
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return self.lines.get("")
+
+
+class _StrictSafeLoader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate keys instead of silently keeping the last one."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f'duplicate key "{key}"', key_node.start_mark
+            )
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_StrictSafeLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
+
+
+def _record_lines(node, path: str, lines: dict[str, int]) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            child = f"{path}.{key}" if path else str(key)
+            _record_lines(value_node, child, lines)
+            lines[child] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(item, f"{path}[{index}]", lines)
+
+
+def parse_plan_file(raw: bytes, *, max_bytes: int, name: str = "the file") -> ParsedFile:
+    """Bytes → data with line numbers. Raises PlanFileError for anything that is not a plan."""
+    if len(raw) > max_bytes:
+        raise PlanFileError(
+            [
+                Problem(
+                    "",
+                    f"{name} is {len(raw):,} bytes; the largest plan file accepted is "
+                    f"{max_bytes:,} bytes",
+                )
+            ]
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanFileError(
+            [
+                Problem(
+                    "",
+                    f"{name} is not UTF-8 text (byte {exc.start} cannot be read); save it "
+                    "as UTF-8 YAML or JSON",
+                )
+            ]
+        ) from exc
+    if not text.strip():
+        raise PlanFileError([Problem("", f"{name} is empty")])
+
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        try:
+            return ParsedFile(data=json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise PlanFileError(
+                [Problem("", f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno)]
+            ) from exc
+
+    try:
+        node = yaml.compose(text, Loader=_StrictSafeLoader)
+        data = yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 - a safe loader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        message = exc.problem or str(exc)
+        raise PlanFileError([Problem("", f"not valid YAML: {message}", line=line)]) from exc
+    except yaml.YAMLError as exc:
+        raise PlanFileError([Problem("", f"not valid YAML: {exc}")]) from exc
+
+    lines: dict[str, int] = {}
+    if node is not None:
+        _record_lines(node, "", lines)
+    return ParsedFile(data=data, lines=lines)

@@ -1,0 +1,697 @@
+"""Derive dates from the timescales and deadlines council officers write in a WSOA plan.
+
+The text itself is always kept by the caller; this module only derives dates from it.
+``parse_timescale(text)`` returns a :class:`ParsedTimescale` with ``start``, ``due``,
+``is_ongoing`` and ``reading`` (a short human explanation of how the text was read). It uses
+the standard library only and never raises on any string (or ``None``) input.
+
+Rules, in the order they are applied:
+
+| #  | The text contains | Examples | start | due |
+|----|-------------------|----------|-------|-----|
+| 1  | a full date, UK day/month order | "14/1/19", "14/01/2019", "14.01.2019", "14 January 2019", "14th January 2019", "14-Jan-19", "January 14th, 2019", "2019-01-14" | - | that date |
+| 2  | a month and year | "Nov 2019", "November 2019", "Feb 19", "May 19", "Feb-19", "4/2019" | - | last day of that month |
+| 3  | a bare year | "2019" | - | 31 December of that year |
+| 4  | a school term | "Spring term 2019" (1 Jan-31 Mar), "Summer Term 2020" (1 Apr-31 Jul), "autumn 2019" (1 Sep-31 Dec); "Spring term 2019/20" is the spring of 2020 | first day of the term | last day of the term |
+| 5  | a half term | "Autumn 1 2019" (Sep-Oct), "Autumn 2" (Nov-Dec), "Spring 1" (Jan-Feb), "Spring 2" (Mar), "Summer 1" (Apr-May), "Summer 2" (Jun-Jul) | first day | last day |
+| 6  | an academic year | "2019/20", "2019/2020", "2019-20", "academic year 2019/20", "academic year 2019-2020" | 1 Sep 2019 | 31 Aug 2020 |
+| 7  | a financial year | "FY 2019/20", "FY19/20", "2019/20 financial year" | 1 Apr 2019 | 31 Mar 2020 |
+| 8  | a financial-year quarter (a slash or hyphen year) | "Q3 2021/22", "Quarter 3 2021-22", "2021/22 Q3"; Q1 = Apr-Jun, Q2 = Jul-Sep, Q3 = Oct-Dec, Q4 = Jan-Mar | first day of the quarter | last day of the quarter |
+| 9  | a calendar quarter (no slash) | "Q1 2020" = Jan-Mar 2020 | first day | last day |
+| 10 | a range: two dated items joined by "to", "until", "till", "through", "-", en or em dash | "June 2020 to April 2021", "June 2020 - April 2021", "4/2019 to 3/2020", "2019 to 2020" | first day of the first item | last day of the second item |
+| 11 | a month (or day and month) without a year, listed or ranged with a dated item | "January to March 2019", "April to May 2019", "Jan-Mar 2019", "April, July, October 2019" | the month takes the year of the next dated item, one year earlier if the month comes later in the year ("November to February 2020" = Nov 2019); failing that the year of the previous item, one year later if the month comes earlier | |
+| 12 | several separate dated items with no range word | "May 2019 February 2019", "July 2019 October 2020", "April, July, October 2019, January 2020 ongoing" | earliest start of the items | latest end of the items |
+| 13 | "from", "starting", "starts", "start date", "since", "commence(s/d/ing)", "begins", "beginning in", "effective", "w.e.f." before a date, or "onwards" / "and beyond" after it | "From February 2019", "Ongoing from March 2020", "Programme of audits to commence from June 2019", "Starting May 2019", "April 2019 onwards" | first day of that item | none unless another date gives one; ongoing |
+| 14 | "by", "by (the) end of", "end of", "until", "till", "up to", "no later than", "deadline", "due", "target (date)", "latest", "before the end of" before a date | "By July 2019", "by end of March 2020", "no later than June 2019", "Synergy deadline May 19" | - (that item never gives a start) | last day of that item |
+| 15 | "before" / "prior to" (without "end of") before a date | "before April 2019" | - | the day before that item begins (31 Mar 2019) |
+| 16 | one dated item among other words | "Once appointed - April 2019", "January 2019 - Self-evaluation finalised and shared" | as rows 1-9 | as rows 1-9 |
+| 17 | ongoing or recurring words: ongoing, on-going, thereafter, continuous/continuing/continue, monthly, bi-monthly, six-monthly, weekly, bi-weekly, fortnightly, termly, half-termly, quarterly, annually, yearly, rolling, regularly, onwards, and beyond, every/each week/month/term/quarter/year | "Bi-monthly thereafter", "Ongoing", "Termly", "Monthly" | (dates as found, if any) | (dates as found, if any) |
+| 18 | nothing recognisable | "TBC", "", None | - | - |
+
+Further rules:
+
+* A single day, month or year on its own gives a due date only (start is None); a term, half
+  term, academic or financial year or quarter on its own gives both its first and last day.
+* ``is_ongoing`` is True when the text uses an ongoing or recurring word (row 17), or when it
+  has a start (row 13) and nothing gives a due date ("from X with no end").
+* Dates run backwards: if the derived start would fall after the derived due date (for
+  example "May 2019 to February 2019"), nothing is swapped: due is None, start is the earliest
+  date mentioned (1 Feb 2019), and the reading says so. So whenever both are set, start <= due.
+* Impossible dates are ignored quietly ("31/2/2019" is not a date; the text is used up, so
+  "2/2019" inside it is not read as a month either). "29/2/2020" is a real date.
+* Only years 2000-2099 are accepted; a two-digit year always means 20xx ("May 19" is May
+  2019, "Feb 99" is February 2099). "May 1999" or "1999" gives no date. Other four-digit
+  numbers are only read as years when they are 2000-2099.
+* "2019-20" and "2019/2020" are academic years; "2019-2020" with a four-digit second year is
+  an academic year only after or before "academic year" (or "financial year" / "FY"),
+  otherwise it is the range 2019 to 2020 (row 10).
+* A bare month without a year is never a date on its own; "may", "mar" and "march" must also
+  start with a capital letter to count ("it may slip to 2020" has no May in it).
+* "week commencing 14 January 2019" or "w/c 14/1/19" is that date (due), not a start.
+* When no date can be derived the reading is exactly ``'no date could be derived'``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+__all__ = ["MAX_YEAR", "MIN_YEAR", "NO_DATE_READING", "ParsedTimescale", "parse_timescale"]
+
+NO_DATE_READING = "no date could be derived"
+MIN_YEAR = 2000
+MAX_YEAR = 2099
+
+
+@dataclass(frozen=True)
+class ParsedTimescale:
+    """The dates derived from one timescale or deadline text."""
+
+    start: date | None
+    due: date | None
+    is_ongoing: bool
+    reading: str
+
+
+def parse_timescale(text: str | None) -> ParsedTimescale:
+    """Derive a start, a due date and an ongoing flag from a timescale as written.
+
+    Never raises: anything that cannot be read gives no dates and the reading
+    ``'no date could be derived'``. See the module docstring for the rules.
+    """
+    try:
+        return _parse(text)
+    except Exception:  # pragma: no cover - a safety net; _parse is tested never to raise
+        return ParsedTimescale(None, None, False, NO_DATE_READING)
+
+
+# --------------------------------------------------------------------------------------------
+# Building blocks
+
+_FLAGS = re.IGNORECASE | re.ASCII
+
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_MONTH_NUMBERS = {name[:3].lower(): number for number, name in enumerate(_MONTH_NAMES, start=1)}
+# Bare month words that are also ordinary English words: only counted when capitalised.
+_WORDLIKE_MONTHS = {"may", "mar", "march"}
+
+_TERMS = {"spring": (1, 3), "summer": (4, 7), "autumn": (9, 12)}  # first and last month
+_HALF_TERMS = {
+    ("autumn", 1): (9, 10),
+    ("autumn", 2): (11, 12),
+    ("spring", 1): (1, 2),
+    ("spring", 2): (3, 3),
+    ("summer", 1): (4, 5),
+    ("summer", 2): (6, 7),
+}
+
+# Characters rewritten one for one, so positions in the text never move.
+_NORMALISE = str.maketrans(
+    {
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+        **dict.fromkeys(
+            "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+            "\u2028\u2029\u202f\u205f\u3000\x85",
+            " ",
+        ),
+        **dict.fromkeys("\u2018\u2019\u02bc\u2032", "'"),
+    }
+)
+
+_MON = (
+    r"(?<![a-z])(?P<mon>jan(?:uary)?|feb(?:ruary|uary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?"
+)
+_YEAR = r"(?P<y>[0-9]{4}|[0-9]{2})(?![0-9])"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_QUARTER = r"(?<![a-z0-9])(?:q|quarter\s*)(?P<q>[1-4])"
+_SLASH_OR_HYPHEN = r"(?:\s*/\s*|-)"
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, _FLAGS)
+
+
+_ONGOING = _compile(
+    r"(?<![a-z])(?:on-?\s*going|thereafter|continu(?:ous|ously|ing|al|ally|e|es)"
+    r"|(?:bi|six)-?\s*monthly|bi-?\s*weekly|monthly|half-?\s*termly|termly|quarterly|weekly"
+    r"|fortnightly|annually|yearly|bi-?\s*annually|rolling|onwards?|and\s+beyond|regularly"
+    r"|(?:every|each)\s+(?:week|month|term|half-?\s*term|quarter|year))(?![a-z])"
+)
+_RANGE_GAP = _compile(r"\s*(?:-+>?|to|till|til|until|through|thru|up\s+to|into|>)\s*")
+_LIST_GAP = _compile(r"\s*(?:[,;&/+]\s*)?(?:(?:and|or|then)\s+)?")
+
+_WEEK_OF = _compile(
+    r"(?<![a-z])(?:week\s+(?:commencing|beginning|starting|of)|w/c|w/b|wc|wb)\s*[:,-]?\s*$"
+)
+_START_BEFORE = _compile(
+    r"(?<![a-z])(?:from|since|starting|starts|started|start\s+(?:in|on|from|date)"
+    r"|commenc(?:e|es|ed|ing)|begin(?:s|ning)?|effective|w\.?e\.?f\.?|with\s+effect\s+from)"
+    r"(?:\s+(?:in|on|at|the|date|is|early|mid|late|around|approx(?:imately)?))*\s*[:,-]?\s*$"
+)
+_BEFORE_BEFORE = _compile(
+    r"(?<![a-z])(?:before|prior\s+to|ahead\s+of)(?:\s+(?:the\s+)?(?:start|beginning)\s+of)?"
+    r"\s*[:,-]?\s*$"
+)
+_DUE_BEFORE = _compile(
+    r"(?<![a-z])(?:by|until|till|til|deadline|due|no\s+later\s+than|not\s+later\s+than|latest"
+    r"|end\s+of|close\s+of|up\s+to|target(?:\s+date)?|(?:before|prior\s+to)\s+(?:the\s+)?end\s+of)"
+    r"(?:\s+(?:the|end|of|in|on|at|date|is|for|latest|close))*\s*[:,-]?\s*$"
+)
+_ONWARDS_AFTER = _compile(r"\s*[),]?\s*(?:onwards?|on\s+wards|and\s+beyond)(?![a-z])")
+
+_FINANCIAL_BEFORE = _compile(
+    r"(?<![a-z])(?:fy|financial\s+year|fiscal\s+year|finance\s+year|budget\s+year)"
+    r"\s*(?:of\s+)?[:-]?\s*$"
+)
+_FINANCIAL_AFTER = _compile(r"\s*(?:fy|financial|fiscal|finance|budget)(?![a-z])")
+_ACADEMIC_BEFORE = _compile(r"(?<![a-z])(?:(?:academic|school)\s+year|ay)\s*(?:of\s+)?[:-]?\s*$")
+_ACADEMIC_AFTER = _compile(r"\s*(?:academic|school)\s+year(?![a-z])")
+
+_CONTEXT = 60  # characters looked at either side of a date for marker words
+
+
+@dataclass
+class _Mention:
+    """One dated item found in the text."""
+
+    pos: int
+    end: int
+    kind: str  # "day", "month", "year" or "period"
+    label: str = ""
+    start: date | None = None
+    due: date | None = None
+    month: int = 0  # bare items (no year yet) only
+    day: int = 0  # bare day items only
+    role: str = "plain"  # "plain", "from", "by" or "before"
+    range_start: bool = False
+    range_end: bool = False
+
+    @property
+    def dated(self) -> bool:
+        return self.start is not None
+
+
+class _Skip:
+    """A handler's answer for 'not a date, leave the text for later patterns'."""
+
+
+_SKIP = _Skip()
+
+
+def _fmt(value: date) -> str:
+    return f"{value.day} {_MONTH_NAMES[value.month - 1]} {value.year}"
+
+
+def _year(digits: str) -> int | None:
+    """'19' -> 2019, '2019' -> 2019; None outside 2000-2099."""
+    value = int(digits)
+    if len(digits) == 2:
+        value += 2000
+    return value if MIN_YEAR <= value <= MAX_YEAR else None
+
+
+def _next_year(first: int | None, digits: str) -> int | None:
+    """The second year of '2019/20' or '2019/2020'; None unless it is the year after first."""
+    if first is None:
+        return None
+    value = int(digits)
+    if len(digits) == 2:
+        value += first - first % 100
+        if value < first:
+            value += 100
+    return value if value == first + 1 and value <= MAX_YEAR else None
+
+
+def _month_number(name: str) -> int:
+    return _MONTH_NUMBERS[name[:3].lower()]
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _day_mention(match: re.Match[str], year: int | None, month: int, day: int) -> _Mention | None:
+    if year is None or not 1 <= month <= 12:
+        return None
+    try:
+        value = date(year, month, day)
+    except ValueError:
+        return None
+    return _Mention(match.start(), match.end(), "day", _fmt(value), value, value)
+
+
+def _month_mention(match: re.Match[str], year: int | None, month: int) -> _Mention | None:
+    if year is None or not 1 <= month <= 12:
+        return None
+    label = f"{_MONTH_NAMES[month - 1]} {year}"
+    return _Mention(
+        match.start(), match.end(), "month", label, date(year, month, 1), _last_day(year, month)
+    )
+
+
+def _period_mention(
+    match: re.Match[str], label: str, first: tuple[int, int], last: tuple[int, int]
+) -> _Mention:
+    """A named period from the first day of month first=(year, month) to the end of last."""
+    return _Mention(match.start(), match.end(), "period", label, date(*first, 1), _last_day(*last))
+
+
+# --------------------------------------------------------------------------------------------
+# Pattern handlers: each returns a _Mention, None (date-shaped but impossible: the text is used
+# up and nothing is derived from it) or _SKIP (not a date here: leave the text alone).
+
+
+def _h_iso(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    return _day_mention(match, _year(match["y"]), int(match["m"]), int(match["d"]))
+
+
+def _h_numeric_date(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    return _day_mention(match, _year(match["y"]), int(match["m"]), int(match["d"]))
+
+
+def _h_day_month_year(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    return _day_mention(match, _year(match["y"]), _month_number(match["mon"]), int(match["d"]))
+
+
+def _h_financial_quarter(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    first = _year(match["y1"])
+    second = _next_year(first, match["y2"])
+    if first is None or second is None:
+        return None
+    quarter = int(match["q"])
+    index = 3 + 3 * (quarter - 1)  # months after January of the first year: Q1 starts in April
+    begin = (first + index // 12, index % 12 + 1)
+    index += 2
+    finish = (first + index // 12, index % 12 + 1)
+    label = f"Q{quarter} of the financial year {first}/{str(second)[2:]}"
+    return _period_mention(match, label, begin, finish)
+
+
+def _h_calendar_quarter(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    year = _year(match["y"])
+    if year is None:
+        return None
+    quarter = int(match["q"])
+    return _period_mention(
+        match, f"Q{quarter} {year}", (year, 3 * quarter - 2), (year, 3 * quarter)
+    )
+
+
+def _term_year(match: re.Match[str], term: str) -> int | None:
+    first = _year(match["y1"])
+    second_digits = match["y2"] or match["y3"]
+    if not second_digits:
+        return first
+    second = _next_year(first, second_digits)
+    if second is None:
+        return None
+    return first if term == "autumn" else second
+
+
+def _h_half_term(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    term = match["t"].lower()
+    half = int(match["h"])
+    year = _term_year(match, term)
+    if year is None:
+        return None
+    first_month, last_month = _HALF_TERMS[(term, half)]
+    which = "first" if half == 1 else "second"
+    label = f"the {which} half of the {term.capitalize()} term {year}"
+    return _period_mention(match, label, (year, first_month), (year, last_month))
+
+
+def _h_term(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    term = match["t"].lower()
+    year = _term_year(match, term)
+    if year is None:
+        return None
+    first_month, last_month = _TERMS[term]
+    label = f"the {term.capitalize()} term {year}"
+    return _period_mention(match, label, (year, first_month), (year, last_month))
+
+
+def _h_year_span(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    before = norm[max(0, match.start() - _CONTEXT) : match.start()]
+    after = norm[match.end() : match.end() + _CONTEXT]
+    financial = bool(_FINANCIAL_BEFORE.search(before) or _FINANCIAL_AFTER.match(after))
+    academic = bool(_ACADEMIC_BEFORE.search(before) or _ACADEMIC_AFTER.match(after))
+    second_digits = match["y2"] or match["y3"]
+    needs_context = len(match["y1"]) == 2 or (match["y3"] is not None and len(match["y3"]) == 4)
+    if needs_context and not (financial or academic):
+        return _SKIP
+    first = _year(match["y1"])
+    second = _next_year(first, second_digits)
+    if first is None or second is None:
+        return None
+    short = f"{first}/{str(second)[2:]}"
+    if financial:
+        return _period_mention(match, f"the financial year {short}", (first, 4), (second, 3))
+    return _period_mention(match, f"the academic year {short}", (first, 9), (second, 8))
+
+
+def _h_numeric_month(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    return _month_mention(match, _year(match["y"]), int(match["m"]))
+
+
+def _h_month_year(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    return _month_mention(match, _year(match["y"]), _month_number(match["mon"]))
+
+
+def _capitalised_if_wordlike(match: re.Match[str], original: str) -> bool:
+    start = match.start("mon")
+    return match["mon"].lower() not in _WORDLIKE_MONTHS or original[start : start + 1].isupper()
+
+
+def _h_bare_day_month(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    if not _capitalised_if_wordlike(match, original):
+        return _SKIP
+    return _Mention(
+        match.start(),
+        match.end(),
+        "day",
+        month=_month_number(match["mon"]),
+        day=int(match["d"]),
+    )
+
+
+def _h_bare_month(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    if not _capitalised_if_wordlike(match, original):
+        return _SKIP
+    return _Mention(match.start(), match.end(), "month", month=_month_number(match["mon"]))
+
+
+def _h_year(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    year = _year(match["y"])
+    if year is None:
+        return _SKIP
+    return _Mention(
+        match.start(), match.end(), "year", str(year), date(year, 1, 1), date(year, 12, 31)
+    )
+
+
+# Applied in this order; text used by one pattern is hidden from the later ones.
+_PASSES = (
+    (
+        _compile(r"(?<![0-9])(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})(?![0-9])"),
+        _h_iso,
+    ),
+    (
+        _compile(
+            r"(?<![0-9/.])(?P<d>[0-9]{1,2})(?P<sep>[/.-])(?P<m>[0-9]{1,2})(?P=sep)"
+            r"(?P<y>[0-9]{4}|[0-9]{2})(?![0-9]|[/.-][0-9])"
+        ),
+        _h_numeric_date,
+    ),
+    (
+        _compile(
+            rf"(?<![0-9.])(?P<d>[0-9]{{1,2}}){_ORDINAL}(?:\s+of\s+|\s+|-)?{_MON}"
+            rf"(?:\s*,\s*|\s+|-)?'?{_YEAR}(?![a-z]|[/.][0-9])"
+        ),
+        _h_day_month_year,
+    ),
+    (
+        _compile(
+            rf"{_MON}\s*(?P<d>[0-9]{{1,2}})(?![0-9]){_ORDINAL}\s*,?\s+"
+            r"(?P<y>[0-9]{4})(?![0-9]|[/.][0-9])"
+        ),
+        _h_day_month_year,
+    ),
+    (
+        _compile(
+            rf"{_QUARTER}\s*(?:of\s+)?(?:(?:the\s+)?(?:fy|financial\s+year)\s*)?"
+            rf"(?P<y1>[0-9]{{4}}|[0-9]{{2}}){_SLASH_OR_HYPHEN}(?P<y2>[0-9]{{4}}|[0-9]{{2}})"
+            r"(?![0-9])"
+        ),
+        _h_financial_quarter,
+    ),
+    (
+        _compile(
+            rf"(?<![0-9])(?P<y1>[0-9]{{4}}){_SLASH_OR_HYPHEN}(?P<y2>[0-9]{{4}}|[0-9]{{2}})"
+            r"\s*(?:fy\s*)?(?:q|quarter\s*)(?P<q>[1-4])(?![0-9])"
+        ),
+        _h_financial_quarter,
+    ),
+    (
+        _compile(
+            rf"{_QUARTER}\s*(?:of\s+)?(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|\s*/\s*[0-9]|-[0-9])"
+        ),
+        _h_calendar_quarter,
+    ),
+    (
+        _compile(
+            r"(?<![a-z])(?P<t>autumn|spring|summer)\s*(?:term\s*)?(?P<h>[12])(?:st|nd)?"
+            r"(?:\s*half(?:\s*term)?)?(?:\s*,\s*|\s+)(?:of\s+)?'?(?P<y1>[0-9]{4}|[0-9]{2})"
+            r"(?:\s*/\s*(?P<y2>[0-9]{4}|[0-9]{2})|-(?P<y3>[0-9]{2}))?(?![0-9])"
+        ),
+        _h_half_term,
+    ),
+    (
+        _compile(
+            r"(?<![a-z])(?P<t>autumn|spring|summer)(?:\s+term)?\s*,?\s*(?:of\s+)?'?"
+            r"(?P<y1>[0-9]{4}|[0-9]{2})(?:\s*/\s*(?P<y2>[0-9]{4}|[0-9]{2})|-(?P<y3>[0-9]{2}))?"
+            r"(?![0-9])"
+        ),
+        _h_term,
+    ),
+    (
+        _compile(
+            r"(?<![0-9/.])(?P<y1>[0-9]{4}|[0-9]{2})"
+            r"(?:\s*/\s*(?P<y2>[0-9]{4}|[0-9]{2})|-(?P<y3>[0-9]{4}|[0-9]{2}))"
+            r"(?![0-9]|[/.-][0-9])"
+        ),
+        _h_year_span,
+    ),
+    (
+        _compile(r"(?<![0-9/.])(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})(?![0-9]|[/.][0-9])"),
+        _h_numeric_month,
+    ),
+    (
+        _compile(rf"{_MON}(?:\s*,\s*|\s+|-)?'?{_YEAR}(?![a-z]|[/.][0-9])"),
+        _h_month_year,
+    ),
+    (
+        _compile(rf"(?<![0-9.])(?P<d>[0-9]{{1,2}}){_ORDINAL}(?:\s+of\s+|\s+|-)?{_MON}"),
+        _h_bare_day_month,
+    ),
+    (_compile(_MON), _h_bare_month),
+    (_compile(r"(?<![0-9\u00a3$\u20ac])(?P<y>[0-9]{4})(?![0-9]|[.,][0-9])"), _h_year),
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The parse
+
+
+def _parse(text: object) -> ParsedTimescale:
+    if not isinstance(text, str) or not text.strip():
+        return ParsedTimescale(None, None, False, NO_DATE_READING)
+    norm = text.translate(_NORMALISE)
+    ongoing_word = _ONGOING.search(norm) is not None
+    mentions, rejected = _find_mentions(norm, text)
+    _give_years(mentions, norm)
+    mentions = [mention for mention in mentions if mention.dated]
+    if not mentions:
+        return ParsedTimescale(None, None, ongoing_word, NO_DATE_READING)
+    _give_roles(mentions, norm)
+    linked = _link_ranges(mentions, norm)
+    return _combine(mentions, linked, ongoing_word, rejected)
+
+
+def _find_mentions(norm: str, original: str) -> tuple[list[_Mention], list[str]]:
+    work = norm
+    mentions: list[_Mention] = []
+    rejected: list[str] = []
+    for pattern, handler in _PASSES:
+        used: list[tuple[int, int]] = []
+        for match in pattern.finditer(work):
+            result = handler(match, norm, original)
+            if isinstance(result, _Skip):
+                continue
+            used.append(match.span())
+            if result is None:
+                rejected.append(norm[match.start() : match.end()].strip())
+            else:
+                mentions.append(result)
+        if used:
+            chars = list(work)
+            for start, end in used:
+                chars[start:end] = "\x00" * (end - start)
+            work = "".join(chars)
+    mentions.sort(key=lambda mention: mention.pos)
+    return mentions, rejected
+
+
+def _joined(norm: str, left: _Mention, right: _Mention) -> bool:
+    gap = norm[left.end : right.pos]
+    return bool(_RANGE_GAP.fullmatch(gap) or _LIST_GAP.fullmatch(gap))
+
+
+def _settle(mention: _Mention, year: int) -> None:
+    """Give a bare month or day-and-month its year, if that makes a real date."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return
+    if mention.kind == "month":
+        mention.start = date(year, mention.month, 1)
+        mention.due = _last_day(year, mention.month)
+        mention.label = f"{_MONTH_NAMES[mention.month - 1]} {year}"
+        return
+    try:
+        value = date(year, mention.month, mention.day)
+    except ValueError:
+        return
+    mention.start = mention.due = value
+    mention.label = _fmt(value)
+
+
+def _give_years(mentions: list[_Mention], norm: str) -> None:
+    """Bare months borrow a year from the dated item they are listed or ranged with (rule 11)."""
+    for index in range(len(mentions) - 2, -1, -1):
+        mention, following = mentions[index], mentions[index + 1]
+        if mention.dated or not following.dated or not _joined(norm, mention, following):
+            continue
+        assert following.start is not None
+        year = following.start.year
+        if following.kind != "year" and mention.month > following.start.month:
+            year -= 1
+        _settle(mention, year)
+    for index in range(1, len(mentions)):
+        mention, previous = mentions[index], mentions[index - 1]
+        if mention.dated or not previous.dated or not _joined(norm, previous, mention):
+            continue
+        assert previous.due is not None
+        year = previous.due.year
+        if previous.kind != "year" and mention.month < previous.due.month:
+            year += 1
+        _settle(mention, year)
+
+
+def _give_roles(mentions: list[_Mention], norm: str) -> None:
+    """Mark items introduced by from/starting (rule 13), by/until (14) or before (15)."""
+    for index, mention in enumerate(mentions):
+        previous_end = mentions[index - 1].end if index else 0
+        next_pos = mentions[index + 1].pos if index + 1 < len(mentions) else len(norm)
+        before = norm[max(previous_end, mention.pos - _CONTEXT) : mention.pos]
+        after = norm[mention.end : min(next_pos, mention.end + _CONTEXT)]
+        if _WEEK_OF.search(before):
+            continue
+        if _START_BEFORE.search(before) or _ONWARDS_AFTER.match(after):
+            mention.role = "from"
+        elif _BEFORE_BEFORE.search(before):
+            mention.role = "before"
+        elif _DUE_BEFORE.search(before):
+            mention.role = "by"
+
+
+def _link_ranges(mentions: list[_Mention], norm: str) -> bool:
+    """Mark pairs joined by a range word (rule 10); True if there is at least one."""
+    linked = False
+    for left, right in zip(mentions, mentions[1:], strict=False):
+        if _RANGE_GAP.fullmatch(norm[left.end : right.pos]):
+            left.range_start = True
+            right.range_end = True
+            linked = True
+    return linked
+
+
+def _combine(
+    mentions: list[_Mention], linked: bool, ongoing_word: bool, rejected: list[str]
+) -> ParsedTimescale:
+    several = len(mentions) > 1
+    starts: list[tuple[date, _Mention]] = []
+    dues: list[tuple[date, _Mention]] = []
+    has_from = False
+    for mention in mentions:
+        assert mention.start is not None and mention.due is not None
+        if mention.role == "from":
+            has_from = True
+            starts.append((mention.start, mention))
+        elif mention.role == "by":
+            dues.append((mention.due, mention))
+        elif mention.role == "before":
+            limit = mention.start - timedelta(days=1)
+            if limit.year >= MIN_YEAR:
+                dues.append((limit, mention))
+        else:
+            gives_start = mention.range_start or not mention.range_end
+            gives_due = mention.range_end or not mention.range_start
+            if gives_start and (several or mention.kind == "period"):
+                starts.append((mention.start, mention))
+            if gives_due:
+                dues.append((mention.due, mention))
+
+    start, start_from = min(starts, key=lambda pair: pair[0]) if starts else (None, None)
+    due, due_from = max(dues, key=lambda pair: pair[0]) if dues else (None, None)
+    is_ongoing = ongoing_word or (has_from and not dues)
+    if start is None and due is None:
+        return ParsedTimescale(None, None, is_ongoing, NO_DATE_READING)
+
+    if start is not None and due is not None and start > due:
+        assert start_from is not None and due_from is not None
+        earliest = min(mentions, key=lambda mention: mention.start or date.max)
+        reading = (
+            f"the dates run backwards ({start_from.label} comes after {due_from.label}), "
+            f"so no due date was derived; {_start_phrase(earliest)}, the earliest date"
+        )
+        return ParsedTimescale(
+            earliest.start, None, is_ongoing, _with_notes(reading, is_ongoing, False, rejected)
+        )
+
+    if start is not None and due is not None and start_from is due_from:
+        assert start_from is not None
+        body = f"{start_from.label} ({_fmt(start)} to {_fmt(due)})"
+    else:
+        phrases = []
+        if start_from is not None:
+            phrases.append(_start_phrase(start_from))
+        if due_from is not None and due is not None:
+            phrases.append(_due_phrase(due_from, due))
+        body = ", ".join(phrases)
+    if linked:
+        body = f"read as a range, {body}"
+    elif several and all(mention.role == "plain" for mention in mentions):
+        body = f"several dates, earliest to latest: {body}"
+    reading = _with_notes(body, is_ongoing, due is not None, rejected)
+    return ParsedTimescale(start, due, is_ongoing, reading)
+
+
+def _start_phrase(mention: _Mention) -> str:
+    assert mention.start is not None
+    if mention.kind == "day":
+        return f"starting {mention.label}"
+    if mention.kind == "month":
+        return f"starting at the beginning of {mention.label}"
+    return f"starting at the beginning of {mention.label} ({_fmt(mention.start)})"
+
+
+def _due_phrase(mention: _Mention, due: date) -> str:
+    if mention.role == "before":
+        return f"due before {mention.label} ({_fmt(due)})"
+    if mention.kind == "day":
+        return f"due on {mention.label}"
+    if mention.kind == "month":
+        return f"due at the end of {mention.label}"
+    return f"due at the end of {mention.label} ({_fmt(due)})"
+
+
+def _with_notes(reading: str, is_ongoing: bool, has_due: bool, rejected: list[str]) -> str:
+    if is_ongoing:
+        reading += "; also described as ongoing" if has_due else "; ongoing with no end date"
+    for snippet in rejected:
+        reading += f"; ignored '{snippet}', not a date this parser accepts"
+    return reading

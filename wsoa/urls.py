@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from wsoa import views
+
+admin.site.site_header = "SEND WSOA tracker administration"
+admin.site.site_title = "WSOA tracker admin"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("plans/<int:plan_pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
+    path("", include("actions.urls")),
+    path("admin/", admin.site.urls),
+]

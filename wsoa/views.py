@@ -1,0 +1,60 @@
+"""Plan pages: the home page (plans of my areas) and the plan page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
+
+from wsoa import permissions
+from wsoa.models import Plan
+from wsoa.selectors import plan_tree, rating_counts
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class PlanMixin:
+    """Resolves `plan_pk` to a plan the user may see (404 otherwise: another area's plan does
+    not exist for them) and refuses any write from a user who may not write in its area."""
+
+    plan_url_kwarg = "plan_pk"
+
+    @cached_property
+    def plan(self) -> Plan:
+        queryset = Plan.objects.visible_to(self.request.user).select_related(
+            "area", "rating_scheme"
+        )
+        return get_object_or_404(queryset, pk=self.kwargs[self.plan_url_kwarg])
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in SAFE_METHODS:
+            permissions.require(permissions.can_write_in_area(request.user, self.plan.area_id))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["plan"] = self.plan
+        context["can_manage_plan"] = permissions.can_manage_plan(self.request.user, self.plan)
+        return context
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    plans = Plan.objects.visible_to(request.user).with_list_related_data()
+    return render(request, "wsoa/home.html", {"plans": plans})
+
+
+class PlanDetailView(PlanMixin, TemplateView):
+    template_name = "wsoa/plan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tree, levels = plan_tree(self.plan)
+        all_actions = [a for node in tree for o in node.outcomes for a in o.actions]
+        context.update(
+            tree=tree,
+            levels=levels,
+            rating_summary=rating_counts(all_actions, levels),
+            action_total=len(all_actions),
+        )
+        return context
