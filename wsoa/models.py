@@ -55,7 +55,8 @@ class LocalArea(TimeStampedModel):
     health_body_label = models.CharField(
         max_length=20,
         default="ICB",
-        help_text="What this area calls its NHS commissioning body (CCG before July 2022, ICB since).",
+        help_text="What this area calls its NHS commissioning body (CCG before July 2022, "
+        "ICB since).",
     )
 
     objects = LocalAreaQuerySet.as_manager()

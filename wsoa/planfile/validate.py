@@ -376,13 +376,9 @@ def _check_references(checker, doc, existing_organisations, existing_posts, exis
 
 
 def _letters():
-    for length in (1, 2):
-        for combo in (
-            string.ascii_lowercase
-            if length == 1
-            else (a + b for a in string.ascii_lowercase for b in string.ascii_lowercase)
-        ):
-            yield combo
+    """a, b, … z, aa, ab, … zz: suffixes for generated action refs."""
+    yield from string.ascii_lowercase
+    yield from (a + b for a in string.ascii_lowercase for b in string.ascii_lowercase)
 
 
 def _normalise(doc: dict, taken_refs: set[str], board_names: dict[str, str]) -> None:
