@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -55,6 +56,9 @@ class Action(TimeStampedModel):
     timescale = models.CharField(max_length=300, blank=True, help_text="As written in the plan.")
     starts_on = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
+    original_due_date = models.DateField(
+        null=True, blank=True, help_text="The due date first agreed: slippage is measured from it."
+    )
 
     objects = ActionQuerySet.as_manager()
 
@@ -73,6 +77,17 @@ class Action(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.ref} {self.description[:60]}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.original_due_date is None:
+            self.original_due_date = self.due_date
+        super().save(*args, **kwargs)
+
+    @property
+    def slippage_days(self) -> int | None:
+        if self.due_date and self.original_due_date and self.due_date != self.original_due_date:
+            return (self.due_date - self.original_due_date).days
+        return None
 
     def is_overdue(self, *, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -95,6 +110,7 @@ class Milestone(TimeStampedModel):
     description = models.TextField()
     deadline = models.CharField(max_length=300, blank=True, help_text="As written in the plan.")
     due_date = models.DateField(null=True, blank=True)
+    original_due_date = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
 
     objects = MilestoneQuerySet.as_manager()
@@ -104,6 +120,17 @@ class Milestone(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.original_due_date is None:
+            self.original_due_date = self.due_date
+        super().save(*args, **kwargs)
+
+    @property
+    def slippage_days(self) -> int | None:
+        if self.due_date and self.original_due_date and self.due_date != self.original_due_date:
+            return (self.due_date - self.original_due_date).days
+        return None
 
 
 class UpdateKind(models.TextChoices):
@@ -183,3 +210,69 @@ class StatusUpdate(models.Model):
     @property
     def author_display(self) -> str:
         return str(self.author) if self.author_id else (self.author_name or "Plan document")
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # Stored under MEDIA_ROOT (outside the web root), never served directly: see the
+    # evidence download view, which checks the reader may see the plan.
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A file or a link attached to a status update."""
+
+    update = models.ForeignKey(StatusUpdate, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    link = models.URLField(max_length=500, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(link=""),
+                name="evidence_is_a_file_or_a_link",
+                violation_error_message="Evidence is a file or a link.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name or self.link
+
+
+class DueDateChange(models.Model):
+    """Slippage, recorded not hidden: every change of an action's or milestone's due date."""
+
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.CASCADE, related_name="due_date_changes"
+    )
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.CASCADE, related_name="due_date_changes"
+    )
+    from_date = models.DateField(null=True, blank=True)
+    to_date = models.DateField()
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(action__isnull=False) & Q(milestone__isnull=True))
+                | (Q(action__isnull=True) & Q(milestone__isnull=False)),
+                name="due_date_change_on_action_or_milestone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action or self.milestone}: {self.from_date} → {self.to_date}"

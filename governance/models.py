@@ -44,3 +44,28 @@ class Board(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MeetingQuerySet(models.QuerySet):
+    def for_board(self, board: Board) -> MeetingQuerySet:
+        return self.filter(board=board)
+
+    def held_before(self, moment) -> MeetingQuerySet:
+        return self.filter(starts_at__lt=moment)
+
+
+class Meeting(TimeStampedModel):
+    """One meeting of a board."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField()
+    location = models.CharField(max_length=200, blank=True, help_text='A place, or "Virtual".')
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["board", "-starts_at"]
+        indexes = [models.Index(fields=["board", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.board} — {self.starts_at:%d %B %Y}"

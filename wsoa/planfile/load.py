@@ -249,6 +249,11 @@ class PlanWriter:
             "due_date": spec["due_date"],
         }
 
+    @staticmethod
+    def _with_baseline(values: dict) -> dict:
+        """New rows start with their due date as the agreed baseline (bulk inserts skip save)."""
+        return {**values, "original_due_date": values["due_date"]}
+
     def _milestone_values(self, spec: dict) -> dict:
         return {
             "description": spec["description"],
@@ -299,7 +304,7 @@ class PlanWriter:
                 outcome=outcome,
                 position=position,
                 ref=spec["ref"],
-                **self._action_values(spec),
+                **self._with_baseline(self._action_values(spec)),
             )
             for concern, outcome, position, spec in action_specs
         ]
@@ -324,7 +329,9 @@ class PlanWriter:
             for position, milestone_spec in enumerate(spec["milestones"], start=1):
                 milestones.append(
                     Milestone(
-                        action=action, position=position, **self._milestone_values(milestone_spec)
+                        action=action,
+                        position=position,
+                        **self._with_baseline(self._milestone_values(milestone_spec)),
                     )
                 )
                 milestone_specs.append(milestone_spec)
