@@ -35,6 +35,7 @@ class ActionQuerySet(models.QuerySet):
         latest = _latest_updates(action=OuterRef("pk"))
         return self.annotate(
             current_level_id=Subquery(latest.values("level_id")[:1]),
+            current_kind=Subquery(latest.values("kind")[:1]),
             current_update_on=Subquery(latest.values("effective_on")[:1]),
             last_recorded_at=Subquery(latest.values("recorded_at")[:1]),
         )
@@ -89,6 +90,14 @@ class Action(TimeStampedModel):
             return (self.due_date - self.original_due_date).days
         return None
 
+    @property
+    def is_completion_proposed(self) -> bool:
+        """Rated at the complete level but not yet signed off by a programme lead."""
+        level = getattr(self, "current_level", None)
+        return bool(
+            level and level.is_complete and getattr(self, "current_kind", None) in PROPOSING_KINDS
+        )
+
     def is_overdue(self, *, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         level = getattr(self, "current_level", None)
@@ -139,6 +148,11 @@ class UpdateKind(models.TextChoices):
     CORRECTION = "correction", "Correction"
     COMPLETION_SIGNED_OFF = "signed_off", "Completion signed off"
     COMPLETION_SENT_BACK = "sent_back", "Completion sent back"
+
+
+# An update at the complete level of one of these kinds proposes completion; only a
+# COMPLETION_SIGNED_OFF update (by a programme lead who did not propose it) completes.
+PROPOSING_KINDS = {UpdateKind.PROGRESS, UpdateKind.CORRECTION}
 
 
 class AppendOnlyError(Exception):
