@@ -18,6 +18,26 @@ from actions.selectors import register_boards, register_concerns, register_lead_
 from wsoa.models import Plan, RatingLevel
 
 UNRATED = "unrated"
+ERROR_CLASSES = {"govuk-input": "govuk-input--error", "govuk-select": "govuk-select--error"}
+
+
+class GovukFilterForm(forms.Form):
+    """Marks fields in error the GOV.UK way: an error class, and the message read out with the
+    field (its id is `<field id>-error`)."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            attrs = self.fields[name].widget.attrs
+            classes = attrs.get("class", "").split()
+            classes += [ERROR_CLASSES[c] for c in classes if c in ERROR_CLASSES]
+            attrs["class"] = " ".join(classes)
+            described_by = [f"{self[name].auto_id}-error"]
+            if self.fields[name].help_text:
+                described_by.insert(0, f"{self[name].auto_id}_helptext")
+            attrs["aria-describedby"] = " ".join(described_by)
 
 
 class DaysField(forms.IntegerField):
@@ -44,16 +64,25 @@ class TickBox(forms.CheckboxInput):
         return None  # the value attribute is fixed above
 
 
-def _select(**attrs) -> forms.Select:
-    return forms.Select(attrs={"class": "govuk-select", **attrs})
+def _select() -> forms.Select:
+    return forms.Select(attrs={"class": "govuk-select govuk-!-width-full"})
 
 
 class ActionRegisterFilter(django_filters.FilterSet):
+    # The register lays the first three out in one row and the selects in the next.
     q = django_filters.CharFilter(
         label="Search",
         method="filter_text",
-        help_text="Words in the reference, the action or its success measures.",
+        help_text="Words in the reference, the action or its success measures",
         widget=forms.TextInput(attrs={"class": "govuk-input", "type": "search"}),
+    )
+    stale_days = DaysFilter(
+        label="No update for (days)",
+        method="filter_stale",
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue only", method="filter_overdue", widget=TickBox()
     )
     concern = django_filters.ModelChoiceFilter(
         field_name="concern",
@@ -62,18 +91,10 @@ class ActionRegisterFilter(django_filters.FilterSet):
         widget=_select(),
     )
     lead = django_filters.ModelChoiceFilter(
-        label="Lead post",
-        field_name="leads",
-        queryset=None,
-        empty_label="All",
-        widget=_select(),
+        label="Lead post", field_name="leads", queryset=None, empty_label="All", widget=_select()
     )
     board = django_filters.ModelChoiceFilter(
-        label="Board",
-        field_name="boards",
-        queryset=None,
-        empty_label="All",
-        widget=_select(),
+        label="Board", field_name="boards", queryset=None, empty_label="All", widget=_select()
     )
     rating = django_filters.ChoiceFilter(
         label="Current rating",
@@ -82,18 +103,9 @@ class ActionRegisterFilter(django_filters.FilterSet):
         empty_label="All",
         widget=_select(),
     )
-    overdue = django_filters.BooleanFilter(
-        label="Overdue only",
-        method="filter_overdue",
-        widget=TickBox(),
-    )
-    stale_days = DaysFilter(
-        label="No update for (days)",
-        method="filter_stale",
-        widget=forms.NumberInput(
-            attrs={"class": "govuk-input govuk-input--width-4", "inputmode": "numeric"}
-        ),
-    )
+
+    class Meta:
+        form = GovukFilterForm
 
     def __init__(
         self,
@@ -109,27 +121,27 @@ class ActionRegisterFilter(django_filters.FilterSet):
         self.plan = plan
         self.levels = levels
         self.today = today or timezone.localdate()
-        fields = self.filters
-        fields["concern"].label = plan.concern_label
-        fields["concern"].queryset = register_concerns(plan)
-        fields["lead"].queryset = register_lead_posts(plan)
-        fields["board"].queryset = register_boards(plan)
-        fields["rating"].extra["choices"] = [(str(level.pk), level.label) for level in levels] + [
-            (UNRATED, "Not yet rated")
+        self.filters["concern"].label = plan.concern_label
+        self.filters["concern"].queryset = register_concerns(plan)
+        self.filters["lead"].queryset = register_lead_posts(plan)
+        self.filters["board"].queryset = register_boards(plan)
+        self.filters["rating"].extra["choices"] = [
+            *((str(level.pk), level.label) for level in levels),
+            (UNRATED, "Not yet rated"),
         ]
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
         if not value:
             return queryset
-        # Success measures are a JSON list; SQLite stores non-ASCII characters escaped
-        # ("children\u2019s"), so look for the escaped spelling too.
-        escaped = json.dumps(value)[1:-1]
         text = (
             Q(ref__icontains=value)
             | Q(description__icontains=value)
             | Q(success_measures__icontains=value)
         )
+        # Success measures are a JSON list, which SQLite stores with non-ASCII characters
+        # escaped ("children\u2019s"): look for that spelling too.
+        escaped = json.dumps(value)[1:-1]
         if escaped != value:
             text |= Q(success_measures__icontains=escaped)
         return queryset.filter(text)
@@ -149,7 +161,7 @@ class ActionRegisterFilter(django_filters.FilterSet):
         )
 
     def filter_stale(self, queryset: QuerySet, name: str, value: int | None) -> QuerySet:
-        """No status update recorded in the last `value` days (or ever)."""
+        """No status update recorded in the last `value` days, or none ever."""
         if not value:
             return queryset
         cutoff = timezone.now() - datetime.timedelta(days=value)

@@ -117,12 +117,14 @@ class ActionAttention:
 
 
 def latest_meetings_by_board(board_ids, *, before: datetime.datetime) -> dict[int, Meeting]:
-    """{board id: its latest meeting that started before `before`}, in one query."""
+    """{board id: its latest meeting that started before `before` and was not cancelled},
+    in one query."""
     board_ids = list(board_ids)
     if not board_ids:
         return {}
     latest_pk = (
-        Meeting.objects.filter(board=OuterRef("board"), starts_at__lt=before)
+        Meeting.objects.not_cancelled()
+        .filter(board=OuterRef("board"), starts_at__lt=before)
         .order_by("-starts_at", "-pk")
         .values("pk")[:1]
     )
@@ -133,7 +135,8 @@ def latest_meetings_by_board(board_ids, *, before: datetime.datetime) -> dict[in
 def last_meeting_before(
     boards, moment: datetime.datetime, *, meetings_by_board: dict[int, Meeting] | None = None
 ) -> Meeting | None:
-    """The latest meeting, among these boards, that started before `moment` (None if none).
+    """The latest meeting, among these boards, that started before `moment` and was not
+    cancelled (None if none).
 
     Pass `meetings_by_board` (from `latest_meetings_by_board`) when asking for many actions, so
     that the meetings are read once; without it this reads them (one query).
@@ -232,7 +235,9 @@ def needs_attention(
         if today is None:
             now = timezone.now()
         else:
-            next_day = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
+            next_day = datetime.datetime.combine(
+                today + datetime.timedelta(days=1), datetime.time()
+            )
             now = timezone.make_aware(next_day)
     if today is None:
         today = timezone.localdate(now)

@@ -11,11 +11,13 @@ from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from actions.models import Action
 from wsoa.models import Plan, RatingLevel
 from wsoa.templatetags.ratings import rating_tag
 
+LINE_BREAK = mark_safe("<br>")
 DOCUMENT_ORDER = ("concern__number", "outcome__position", "position", "pk")
 
 
@@ -23,10 +25,8 @@ def _ordered(queryset: QuerySet, expression, is_descending: bool, *, nulls_last:
     """Order by one expression, then the plan's own order, so pages are stable."""
     if isinstance(expression, str):
         expression = F(expression)
-    if is_descending:
-        term = expression.desc(nulls_last=nulls_last, nulls_first=not nulls_last or None)
-    else:
-        term = expression.asc(nulls_last=nulls_last, nulls_first=not nulls_last or None)
+    nulls = {"nulls_last": True} if nulls_last else {"nulls_first": True}
+    term = expression.desc(**nulls) if is_descending else expression.asc(**nulls)
     return queryset.order_by(term, *DOCUMENT_ORDER), True
 
 
@@ -39,11 +39,11 @@ class ActionRegisterTable(tables.Table):
     description = tables.Column("Action", orderable=False)
     concern = tables.Column("Concern", accessor="concern__number", order_by=DOCUMENT_ORDER)
     outcome = tables.Column("Outcome", orderable=False, default="")
-    leads = tables.ManyToManyColumn(verbose_name="Leads", orderable=False, default="")
-    boards = tables.ManyToManyColumn(verbose_name="Board", orderable=False, default="")
+    leads = tables.Column("Leads", orderable=False, empty_values=())
+    boards = tables.Column("Board", orderable=False, empty_values=())
     due_date = tables.Column("Due", default="")
     rating = tables.Column("Current rating", accessor="current_level_id", empty_values=())
-    last_update_at = tables.Column("Last updated", empty_values=())
+    last_updated = tables.Column("Last updated", accessor="last_update_at", empty_values=())
 
     # In downloads only: what a spreadsheet user filters on.
     original_due_date = tables.Column("Original due date", visible=False, default="")
@@ -53,7 +53,8 @@ class ActionRegisterTable(tables.Table):
     class Meta:
         model = Action
         fields = ()  # the columns above, in this order
-        attrs = {"class": "govuk-table wsoa-register"}
+        # Nine columns in GOV.UK's 960px: the smaller body size keeps them readable.
+        attrs = {"class": "govuk-table wsoa-register", "td": {"class": "govuk-body-s"}}
         empty_text = "No actions match these filters."
 
     def __init__(self, *args, plan: Plan, levels: dict[int, RatingLevel], today=None, **kwargs):
@@ -62,6 +63,8 @@ class ActionRegisterTable(tables.Table):
         self.levels = levels
         self.today = today or timezone.localdate()
         self.columns["concern"].column.verbose_name = plan.concern_label
+        self.caption = f"Actions in {plan.title}"
+        self.caption_class = "govuk-visually-hidden"
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -82,26 +85,26 @@ class ActionRegisterTable(tables.Table):
         )
 
     def render_description(self, value: str) -> str:
-        return truncatechars(value, 140)
+        return truncatechars(value, 100)
 
     def render_outcome(self, value) -> str:
-        return value.ref or truncatechars(value.statement, 60)
+        return value.ref or truncatechars(value.statement, 50)
 
     def render_leads(self, record: Action):
-        return format_html_join(
-            "", '<span class="wsoa-register__lead">{}</span><br>', ((p,) for p in record.leads.all())
-        )
+        return format_html_join(LINE_BREAK, "{}", ((post.title,) for post in record.leads.all()))
 
     def render_boards(self, record: Action):
-        return format_html_join(
-            "", "<span>{}</span><br>", ((b.short_name or b.name,) for b in record.boards.all())
-        )
+        boards = record.boards.all()
+        return format_html_join(LINE_BREAK, "{}", ((b.short_name or b.name,) for b in boards))
 
     def render_due_date(self, record: Action, value: datetime.date):
-        parts = [format_html('<span class="wsoa-nowrap">{}</span>', date_filter(value, "j M Y"))]
+        parts = [date_filter(value, "j M Y")]
         slippage = record.slippage_days
         if slippage:
-            moved = f"Slipped {_days(slippage)}" if slippage > 0 else f"Brought forward {_days(-slippage)}"
+            if slippage > 0:
+                moved = f"Slipped {_days(slippage)}"
+            else:
+                moved = f"Brought forward {_days(-slippage)}"
             parts.append(
                 format_html(
                     '<br><span class="govuk-body-s">{} (was {})</span>',
@@ -111,8 +114,8 @@ class ActionRegisterTable(tables.Table):
             )
         self._level(record)
         if record.is_overdue(today=self.today):
-            parts.append(format_html('<br><strong class="govuk-tag govuk-tag--red">Overdue</strong>'))
-        return format_html("".join(["{}"] * len(parts)), *parts)
+            parts.append(mark_safe('<br><strong class="govuk-tag govuk-tag--red">Overdue</strong>'))
+        return format_html_join("", "{}", ((part,) for part in parts))
 
     def render_rating(self, record: Action):
         level = self._level(record)
@@ -124,7 +127,7 @@ class ActionRegisterTable(tables.Table):
             )
         return tag
 
-    def render_last_update_at(self, value: datetime.datetime | None) -> str:
+    def render_last_updated(self, value: datetime.datetime | None) -> str:
         if value is None:
             return "Never"
         return date_filter(timezone.localtime(value), "j M Y")
@@ -163,7 +166,7 @@ class ActionRegisterTable(tables.Table):
         self._level(record)
         return "Yes" if record.is_completion_proposed else ""
 
-    def value_last_update_at(self, value) -> str:
+    def value_last_updated(self, value) -> str:
         return timezone.localtime(value).date().isoformat() if value else ""
 
     # --- sorting -----------------------------------------------------------------------------
@@ -173,13 +176,12 @@ class ActionRegisterTable(tables.Table):
 
     def order_rating(self, queryset: QuerySet, is_descending: bool):
         """By the scheme's rank (worst first), unrated last either way."""
-        rank = Case(
-            *(When(current_level_id=pk, then=Value(level.rank)) for pk, level in self.levels.items()),
-            default=None,
-            output_field=IntegerField(),
-        )
+        if not self.levels:
+            return queryset.order_by(*DOCUMENT_ORDER), True
+        ranks = [When(current_level_id=pk, then=Value(lvl.rank)) for pk, lvl in self.levels.items()]
+        rank = Case(*ranks, default=None, output_field=IntegerField())
         return _ordered(queryset, rank, is_descending)
 
-    def order_last_update_at(self, queryset: QuerySet, is_descending: bool):
+    def order_last_updated(self, queryset: QuerySet, is_descending: bool):
         """Oldest first, never-updated before everything else (descending: newest first)."""
         return _ordered(queryset, "last_update_at", is_descending, nulls_last=is_descending)

@@ -179,6 +179,9 @@ class Meeting(TimeStampedModel):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="meetings")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField(null=True, blank=True)
+    time_is_known = models.BooleanField(
+        default=True, help_text="Untick when the papers give only the date of the meeting."
+    )
     location = models.CharField(max_length=200, blank=True, help_text='A place, or "Virtual".')
     is_virtual = models.BooleanField(default=False)
     status = models.CharField(

@@ -195,9 +195,7 @@ def plan_export(*, plan: Plan) -> PlanExport:
                         },
                         keep=("description",),
                     )
-                    for position, milestone in enumerate(
-                        milestones_by_action[action.pk], start=1
-                    )
+                    for position, milestone in enumerate(milestones_by_action[action.pk], start=1)
                 ],
             },
             keep=("ref", "description"),

@@ -7,10 +7,11 @@ with bulk inserts, so a plan of 1,000 actions and 5,000 milestones loads in seco
 from __future__ import annotations
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from actions.models import Action, Milestone, StatusUpdate, UpdateKind
@@ -212,7 +213,7 @@ class PlanWriter:
                 "finding": spec["finding"],
                 "aim": spec["aim"],
                 "kpis": spec["kpis"],
-                "sponsor": self.posts.get(spec["sponsor"]),
+                "sponsor_id": sponsor.pk if (sponsor := self.posts.get(spec["sponsor"])) else None,
             }
             concern = existing_concerns.get(spec["number"])
             if concern is None:
@@ -347,8 +348,12 @@ class PlanWriter:
 
     def _update_content(self, plan: Plan, concerns: dict[int, Concern]) -> None:
         """An existing plan: match by concern number, outcome ref or position, action ref and
-        milestone position; change what differs, add what is new, keep all history."""
-        existing_actions = {a.ref.casefold(): a for a in plan.actions.all()}
+        a milestone's place in its action's list; change what differs, add what is new, keep
+        all history.
+
+        What the plan holds is read up front in a fixed number of queries, so an update that
+        changes little costs little, whatever the size of the plan."""
+        state = _PlanState.read(plan)
         seen_refs = set()
         for spec in self.doc["concerns"]:
             concern = concerns[spec["number"]]
@@ -372,28 +377,25 @@ class PlanWriter:
                     _set_fields(outcome, values, self.report, "outcomes")
                 for action_position, action_spec in enumerate(outcome_spec["actions"], start=1):
                     seen_refs.add(action_spec["ref"].casefold())
-                    self._update_action(
-                        plan,
-                        concern,
-                        outcome,
-                        action_position,
-                        action_spec,
-                        existing_actions.get(action_spec["ref"].casefold()),
-                    )
-        missing = sorted(a.ref for key, a in existing_actions.items() if key not in seen_refs)
+                    self._update_action(plan, state, concern, outcome, action_position, action_spec)
+        self._write_links(state)
+        StatusUpdate.objects.bulk_create(state.new_updates, batch_size=1000)
+        self.report.created["status updates"] += len(state.new_updates)
+        missing = sorted(a.ref for key, a in state.actions.items() if key not in seen_refs)
         if missing:
             self.report.notes.append(
                 f"{len(missing)} action(s) in the database are not in the file and were kept: "
                 + ", ".join(missing)
             )
 
-    def _update_action(self, plan, concern, outcome, position, spec, action) -> None:
+    def _update_action(self, plan, state: _PlanState, concern, outcome, position, spec) -> None:
         values = {
-            "concern": concern,
-            "outcome": outcome,
+            "concern_id": concern.pk,
+            "outcome_id": outcome.pk,
             "position": position,
             **self._action_values(spec),
         }
+        action = state.actions.get(spec["ref"].casefold())
         if action is None:
             action = Action(plan=plan, ref=spec["ref"], **values)
             action.full_clean()
@@ -401,40 +403,114 @@ class PlanWriter:
             self.report.created["actions"] += 1
         else:
             _set_fields(action, values, self.report, "actions")
-        leads = [self.posts[title] for title in spec["leads"]]
-        if {p.pk for p in action.leads.all()} != {p.pk for p in leads}:
-            action.leads.set(leads)
-            self.report.updated["action leads"] += 1
-        boards = [self.boards[name] for name in spec["boards"]]
-        if {b.pk for b in action.boards.all()} != {b.pk for b in boards}:
-            action.boards.set(boards)
-            self.report.updated["action boards"] += 1
-        self._add_new_progress(spec["progress"], action=action)
+        state.want_links("leads", action, [self.posts[title].pk for title in spec["leads"]])
+        state.want_links("boards", action, [self.boards[name].pk for name in spec["boards"]])
+        state.add_progress(
+            self._new_updates(spec["progress"], action=action), state.action_updates[action.pk]
+        )
 
-        existing = {m.position: m for m in action.milestones.all()}
-        for m_position, m_spec in enumerate(spec["milestones"], start=1):
-            milestone = existing.get(m_position)
-            values = self._milestone_values(m_spec)
-            if milestone is None:
-                milestone = Milestone(action=action, position=m_position, **values)
+        # Milestones are matched by their place in the action's list, as the file shows them.
+        existing = state.milestones.get(action.pk, [])
+        for index, m_spec in enumerate(spec["milestones"]):
+            values = {"position": index + 1, **self._milestone_values(m_spec)}
+            if index < len(existing):
+                milestone = existing[index]
+                _set_fields(milestone, values, self.report, "milestones")
+            else:
+                milestone = Milestone(action=action, **values)
                 milestone.save()
                 self.report.created["milestones"] += 1
-            else:
-                _set_fields(milestone, values, self.report, "milestones")
-            self._add_new_progress(m_spec["progress"], milestone=milestone)
+            state.add_progress(
+                self._new_updates(m_spec["progress"], milestone=milestone),
+                state.milestone_updates[milestone.pk],
+            )
 
-    def _add_new_progress(self, entries: list[dict], **subject) -> None:
-        """Add the file's progress entries that are not already in the history."""
-        if not entries:
-            return
-        known = {
-            (u.effective_on, u.level_id, u.narrative)
-            for u in StatusUpdate.objects.filter(**subject)
-        }
-        fresh = [
-            update
-            for update in self._new_updates(entries, **subject)
-            if (update.effective_on, update.level_id, update.narrative) not in known
-        ]
-        StatusUpdate.objects.bulk_create(fresh)
-        self.report.created["status updates"] += len(fresh)
+    def _write_links(self, state: _PlanState) -> None:
+        """Leads and boards whose list changed are rewritten in the file's order (the order
+        is kept: the first lead named is the one a reader sees first)."""
+        for name, what in (("leads", "action leads"), ("boards", "action boards")):
+            through, column = _LINKS[name]
+            changed = state.changed_links[name]
+            if not changed:
+                continue
+            through.objects.filter(action_id__in=changed).delete()
+            through.objects.bulk_create(
+                [
+                    through(action_id=action_id, **{column: target})
+                    for action_id, targets in changed.items()
+                    for target in targets
+                ],
+                batch_size=1000,
+            )
+            self.report.updated[what] += len(changed)
+
+
+_LINKS = {
+    "leads": (Action.leads.through, "post_id"),
+    "boards": (Action.boards.through, "board_id"),
+}
+
+
+def _update_key(update: StatusUpdate) -> tuple:
+    """What makes a progress entry the same entry: its date, rating and text."""
+    return (update.effective_on, update.level_id, update.narrative)
+
+
+@dataclass
+class _PlanState:
+    """What an existing plan holds, read in a fixed number of queries for an update."""
+
+    actions: dict[str, Action]
+    links: dict[str, dict[int, list[int]]]
+    milestones: dict[int, list[Milestone]]
+    action_updates: dict[int, Counter]
+    milestone_updates: dict[int, Counter]
+    changed_links: dict[str, dict[int, list[int]]] = field(
+        default_factory=lambda: {"leads": {}, "boards": {}}
+    )
+    new_updates: list[StatusUpdate] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, plan: Plan) -> _PlanState:
+        links: dict[str, dict[int, list[int]]] = {}
+        for name, (through, column) in _LINKS.items():
+            links[name] = defaultdict(list)
+            for action_id, target in (
+                through.objects.filter(action__plan=plan)
+                .order_by("pk")
+                .values_list("action_id", column)
+            ):
+                links[name][action_id].append(target)
+        milestones: dict[int, list[Milestone]] = defaultdict(list)
+        for milestone in Milestone.objects.filter(action__plan=plan).order_by("position", "pk"):
+            milestones[milestone.action_id].append(milestone)
+        action_updates: dict[int, Counter] = defaultdict(Counter)
+        milestone_updates: dict[int, Counter] = defaultdict(Counter)
+        for action_id, milestone_id, *key in StatusUpdate.objects.filter(
+            Q(action__plan=plan) | Q(milestone__action__plan=plan)
+        ).values_list("action_id", "milestone_id", "effective_on", "level_id", "narrative"):
+            if action_id:
+                action_updates[action_id][tuple(key)] += 1
+            else:
+                milestone_updates[milestone_id][tuple(key)] += 1
+        return cls(
+            actions={a.ref.casefold(): a for a in plan.actions.all()},
+            links=links,
+            milestones=milestones,
+            action_updates=action_updates,
+            milestone_updates=milestone_updates,
+        )
+
+    def want_links(self, name: str, action: Action, targets: list[int]) -> None:
+        if self.links[name].get(action.pk, []) != targets:
+            self.changed_links[name][action.pk] = targets
+
+    def add_progress(self, updates: list[StatusUpdate], known: Counter) -> None:
+        """Keep the file's progress entries that are not already in the history. Entries are
+        counted, not just compared: an entry the file gives twice is in the history twice."""
+        for update in updates:
+            key = _update_key(update)
+            if known[key]:
+                known[key] -= 1
+            else:
+                self.new_updates.append(update)

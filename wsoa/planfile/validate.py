@@ -14,6 +14,9 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
 from wsoa.models import OrganisationKind, PlanKind, PlanStatus
 from wsoa.planfile.parse import ParsedFile, PlanFileError, Problem
 from wsoa.timescales import parse_timescale
@@ -140,7 +143,33 @@ CHOICES = {
     "plan_status": PlanStatus.values,
 }
 
-TEXT_LIMITS = {"code": 30, "label": 50, "ref": 20, "timescale": 300, "deadline": 300}
+# The longest text each field's database column holds, by (object, key): checked here so that
+# a long value is reported with its place instead of failing when it is written.
+TEXT_LIMITS = {
+    ("area", "name"): 200,
+    ("area", "health_body_label"): 20,
+    ("organisation", "name"): 200,
+    ("organisation", "short_name"): 50,
+    ("post", "title"): 200,
+    ("post", "holder"): 200,
+    ("post", "email"): 254,
+    ("plan", "title"): 300,
+    ("plan", "concern_label"): 50,
+    ("rating_scheme", "name"): 100,
+    ("level", "code"): 30,
+    ("level", "label"): 50,
+    ("board", "name"): 200,
+    ("board", "short_name"): 100,
+    ("board", "frequency"): 100,
+    ("concern", "title"): 300,
+    ("outcome", "ref"): 20,
+    ("action", "ref"): 20,
+    ("action", "timescale"): 300,
+    ("milestone", "deadline"): 300,
+    ("progress", "author"): 200,
+}
+# Concern numbers are stored as small positive whole numbers.
+MAX_CONCERN_NUMBER = 32767
 
 
 def _quote(value: object) -> str:
@@ -148,8 +177,23 @@ def _quote(value: object) -> str:
 
 
 def _suggest(value: str, options) -> str:
-    match = difflib.get_close_matches(value, list(options), n=1, cutoff=0.75)
+    names = [option for option in options if isinstance(option, str)]
+    match = difflib.get_close_matches(value, names, n=1, cutoff=0.75)
     return f" (did you mean {_quote(match[0])}?)" if match else ""
+
+
+def _empty_value(field: F) -> Any:
+    if field.kind.startswith("["):
+        return []
+    if field.kind in SPECS:
+        return _empty(field.kind)
+    return field.default
+
+
+def _empty(spec_name: str) -> dict:
+    """An object of the format with nothing given: every field at its default. Used where an
+    object is missing or is not a mapping (already a problem), so later checks can read it."""
+    return {key: _empty_value(field) for key, field in SPECS[spec_name].items()}
 
 
 class _Checker:
@@ -178,9 +222,10 @@ class _Checker:
                 self.problem(path, "must be text")
                 return ""
             text = str(value).strip()
-            limit = TEXT_LIMITS.get(path.rsplit(".", 1)[-1])
-            if limit and len(text) > limit:
-                self.problem(path, f"is {len(text)} characters long; at most {limit} allowed")
+            if "\x00" in text:
+                # PostgreSQL cannot store it; it is never meant in a plan.
+                self.problem(path, "contains a NUL character (\\0), which is not allowed")
+                return text.replace("\x00", "")
             return text
         if kind == "int":
             if isinstance(value, bool) or not isinstance(value, int):
@@ -231,7 +276,7 @@ class _Checker:
         spec = SPECS[spec_name]
         if not isinstance(value, dict):
             self.problem(path, f"must be a mapping of {', '.join(spec)}")
-            value = {}
+            return _empty(spec_name)
         result: dict[str, Any] = {}
         for key in value:
             if key not in spec:
@@ -242,15 +287,23 @@ class _Checker:
         for key, field in spec.items():
             child = f"{path}.{key}" if path else key
             raw = value.get(key)
-            if raw is None or raw == "":
+            # Blank text is as good as missing: a required title of "  " is no title.
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
                 if field.required:
                     self.problem(child, "is required")
-                default = field.default
-                result[key] = list(default) if isinstance(default, list) else default
-                if field.kind.startswith("[") and field.required:
-                    result[key] = []
+                result[key] = _empty_value(field)
                 continue
+            if key == "ref" and isinstance(raw, float):
+                # YAML reads 1.10 as the number 1.1: the ref as written is already lost.
+                self.problem(
+                    child, f'{raw} was read as a number: put the ref in quotes, e.g. "{raw}"'
+                )
             result[key] = self.value(raw, field.kind, child)
+            limit = TEXT_LIMITS.get((spec_name, key))
+            if limit and isinstance(result[key], str) and len(result[key]) > limit:
+                self.problem(
+                    child, f"is {len(result[key])} characters long; at most {limit} allowed"
+                )
         return result
 
 
@@ -304,11 +357,15 @@ def _check_references(checker, doc, existing_organisations, existing_posts, exis
     _unique(checker, doc["boards"], "name", "boards", "board")
     _unique(checker, doc["concerns"], "number", "concerns", "concern number")
 
-    organisations = {o["name"] for o in doc["organisations"]} | set(existing_organisations)
-    posts = {p["title"] for p in doc["posts"]} | set(existing_posts)
+    # Names left out are already reported as required; they name nothing.
+    organisations = {o["name"] for o in doc["organisations"] if o["name"]}
+    organisations |= set(existing_organisations)
+    posts = {p["title"] for p in doc["posts"] if p["title"]} | set(existing_posts)
     # A board may be referred to by its name or its short name.
     boards = dict(existing_boards)
     for board in doc["boards"]:
+        if not board["name"]:
+            continue
         boards[board["name"]] = board["name"]
         if board["short_name"]:
             boards[board["short_name"]] = board["name"]
@@ -319,15 +376,28 @@ def _check_references(checker, doc, existing_organisations, existing_posts, exis
 
     for i, post in enumerate(doc["posts"]):
         known(post["organisation"], organisations, f"posts[{i}].organisation", "organisation")
+        if post["email"]:
+            try:
+                validate_email(post["email"])
+            except ValidationError:
+                checker.problem(
+                    f"posts[{i}].email", f"{_quote(post['email'])} is not an email address"
+                )
 
     scheme = doc["rating_scheme"]
     levels = scheme.get("levels") or []
     _unique(checker, levels, "code", "rating_scheme.levels", "rating code")
     if sum(1 for level in levels if level["is_complete"]) > 1:
         checker.problem("rating_scheme.levels", "only one level may mean complete (is_complete)")
-    codes = {level["code"] for level in levels}
+    codes = {level["code"] for level in levels if level["code"]}
 
     concern_numbers = {c["number"] for c in doc["concerns"]}
+    for i, concern in enumerate(doc["concerns"]):
+        number = concern["number"]
+        if number is not None and not 1 <= number <= MAX_CONCERN_NUMBER:
+            checker.problem(
+                f"concerns[{i}].number", f"must be a whole number from 1 to {MAX_CONCERN_NUMBER}"
+            )
     for i, board in enumerate(doc["boards"]):
         known(board["organisation"], organisations, f"boards[{i}].organisation", "organisation")
         for j, number in enumerate(board["concerns"]):

@@ -1,0 +1,250 @@
+"""Board pack rendering: the frozen snapshot as a print-friendly page, an A4 PDF (WeasyPrint)
+and an XLSX workbook with one sheet per section. Rendering reads only the stored snapshot,
+so a pack downloaded a year later shows what the board was given."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from governance.models import BoardPack
+from governance.templatetags.governance_tags import isodate
+from wsoa.models import readable_text_colour
+
+
+@dataclass(frozen=True)
+class DisplayLevel:
+    """A rating level as the snapshot recorded it, with what the rating tags need."""
+
+    pk: int
+    code: str
+    label: str
+    colour: str
+    meaning: str
+    rank: int
+    is_complete: bool = False
+    needs_attention: bool = False
+    text_colour: str = ""
+
+    @property
+    def css_class(self) -> str:
+        return f"wsoa-rating--{self.pk}"
+
+
+def levels_for_display(snapshot: dict) -> dict[str, DisplayLevel]:
+    levels = {}
+    for key, data in snapshot.get("levels", {}).items():
+        levels[key] = DisplayLevel(
+            pk=data["pk"],
+            code=data["code"],
+            label=data["label"],
+            colour=data["colour"],
+            meaning=data.get("meaning", ""),
+            rank=data["rank"],
+            is_complete=data.get("is_complete", False),
+            needs_attention=data.get("needs_attention", False),
+            text_colour=data.get("text_colour") or readable_text_colour(data["colour"]),
+        )
+    return levels
+
+
+def pack_context(pack: BoardPack) -> dict:
+    return {
+        "pack": pack,
+        "dash": pack.snapshot,
+        "dash_levels": levels_for_display(pack.snapshot),
+        "link_cells": False,
+    }
+
+
+def filename(pack: BoardPack) -> str:
+    snapshot = pack.snapshot
+    return slugify(
+        f"{snapshot['board']['name']} {snapshot['meeting']['date']} board pack v{pack.version}"
+    )
+
+
+def render_pack_html(pack: BoardPack) -> str:
+    return render_to_string("governance/pack_pdf.html", pack_context(pack))
+
+
+def render_pdf(pack: BoardPack, *, base_url: str) -> bytes:
+    from weasyprint import HTML  # noqa: PLC0415 - heavy import, only when a PDF is asked for
+
+    return HTML(string=render_pack_html(pack), base_url=base_url).write_pdf()
+
+
+# --- XLSX --------------------------------------------------------------------------------
+
+
+def _date(value) -> str:
+    parsed = isodate(value)
+    return parsed.strftime("%d/%m/%Y") if parsed else ""
+
+
+def render_xlsx(pack: BoardPack) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415
+    from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    snap = pack.snapshot
+    levels = levels_for_display(snap)
+    bold = Font(bold=True)
+
+    def label(level_id) -> str:
+        level = levels.get(str(level_id)) if level_id is not None else None
+        return level.label if level else "Not yet rated"
+
+    def paint(cell, level_id) -> None:
+        level = levels.get(str(level_id)) if level_id is not None else None
+        if level:
+            cell.fill = PatternFill("solid", fgColor=level.colour.lstrip("#").upper())
+            cell.font = Font(bold=True, color=level.text_colour.lstrip("#").upper())
+
+    def titled(title: str, *, first=False):
+        ws = wb.active if first else wb.create_sheet()
+        ws.title = title
+        ws.append([f"{snap['board']['name']}: meeting of {_date(snap['meeting']['date'])}"])
+        ws.append([f"Board pack version {pack.version}, issued {pack.issued_at:%d/%m/%Y %H:%M}"
+                   f"; ratings as at {_date(snap['as_at'])}"])
+        ws["A1"].font = Font(bold=True, size=14)
+        ws.append([])
+        return ws
+
+    def sheet(title: str, header: list[str], rows: list[list], *, rating_cols=()):
+        ws = titled(title)
+        ws.append(header)
+        for cell in ws[4]:
+            cell.font = bold
+        for row in rows:
+            values = [v for v, _ in row] if row and isinstance(row[0], tuple) else row
+            ws.append(values)
+            if row and isinstance(row[0], tuple):
+                for index, (_, level_id) in enumerate(row, start=1):
+                    if level_id != "-":
+                        paint(ws.cell(row=ws.max_row, column=index), level_id)
+        if not rows:
+            ws.append(["None"])
+        for index, _ in enumerate(header, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = 18
+        for column in rating_cols:
+            ws.column_dimensions[get_column_letter(column)].width = 16
+        for row in ws.iter_rows(min_row=5):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "A5"
+        return ws
+
+    wb = Workbook()
+
+    # RAG summary: one block per plan, coloured header cells with the level's words.
+    ws = titled("RAG summary", first=True)
+    for plan in snap["plans"]:
+        ws.append([plan["title"]])
+        ws.cell(row=ws.max_row, column=1).font = bold
+        ws.append([plan["concern_label"], *[label(c) for c in plan["columns"]], "Total"])
+        header_row = ws.max_row
+        for index, column in enumerate(plan["columns"], start=2):
+            paint(ws.cell(row=header_row, column=index), column)
+        ws.cell(row=header_row, column=1).font = bold
+        for row in plan["rows"]:
+            ws.append([f"{row['number']}. {row['title']}", *[c["count"] for c in row["cells"]],
+                       row["total"]])
+        ws.append(["Total", *[c["count"] for c in plan["totals"]], plan["total"]])
+        for cell in ws[ws.max_row]:
+            cell.font = bold
+        ws.append([])
+    ws.column_dimensions["A"].width = 60
+    if not snap["plans"]:
+        ws.append(["This board oversees no actions."])
+
+    def action_rows(rows, *, narrative=False, previous=False):
+        out = []
+        for r in rows:
+            values = [
+                (r["ref"], "-"),
+                (r["description"], "-"),
+                (r["leads"], "-"),
+                (_date(r["due_date"]), "-"),
+            ]
+            if previous:
+                values.append((label(r["previous_level"]), r["previous_level"]))
+            values.append((label(r["level"]), r["level"]))
+            values.append((_date(r["last_update_on"]), "-"))
+            if narrative:
+                values.append((r["narrative"], "-"))
+            out.append(values)
+        return out
+
+    base = ["Action", "Description", "Lead", "Due"]
+    since = snap["since"]
+    rows = []
+    if since.get("sections"):
+        titles = {
+            "improved": "Rating improved",
+            "worsened": "Rating worsened",
+            "proposed": "Proposed as complete",
+            "signed_off": "Completion signed off",
+            "sent_back": "Completion sent back",
+        }
+        for key, title in titles.items():
+            for r in since["sections"][key]:
+                rows.append(
+                    [(title, "-"), (r["ref"], "-"), (r["description"], "-"),
+                     (label(r["previous_level"]), r["previous_level"]), (label(r["level"]), r["level"])]
+                )
+        for m in since["sections"]["milestones_completed"]:
+            rows.append([("Milestone completed", "-"), (m["action_ref"], "-"),
+                         (f"{m['description']} (completed {_date(m['completed_on'])})", "-"),
+                         ("", "-"), ("", "-")])
+        for c in since["sections"]["due_dates_moved"]:
+            what = f"Milestone: {c['milestone']}. " if c["milestone"] else ""
+            rows.append([("Due date moved", "-"), (c["action_ref"], "-"),
+                         (f"{what}{_date(c['from_date'])} to {_date(c['to_date'])}: {c['reason']}"
+                          f" ({c['changed_by']}, {_date(c['changed_on'])})", "-"),
+                         ("", "-"), ("", "-")])
+    sheet("Since last meeting", ["Change", "Action", "Detail", "Was", "Now"], rows,
+          rating_cols=(4, 5))
+
+    attention = snap["attention"]
+    rows = []
+    groups = [
+        ("Overdue", attention["overdue_actions"]),
+        ("Red or amber", attention["red_amber"]),
+        ("Completion awaiting sign-off", attention["awaiting_sign_off"]),
+        ("No update since the last meeting", attention["no_update_since_last_meeting"] or []),
+    ]
+    for title, group in groups:
+        for values in action_rows(group, narrative=True):
+            rows.append([(title, "-"), *values])
+    for m in attention["overdue_milestones"]:
+        rows.append([("Overdue milestone", "-"), (m["action_ref"], "-"), (m["description"], "-"),
+                     ("", "-"), (_date(m["due_date"]), "-"), ("", "-"), ("", "-"), ("", "-")])
+    sheet("Needs attention", ["Why", *base, "Rating", "Last update", "Latest narrative"], rows,
+          rating_cols=(6,))
+
+    kpis = snap["kpis"]
+    kpi_rows = [
+        [k["name"], k["period"], k["value"], k["target"], k["previous"], k["rating"],
+         "Yes" if k["is_worsened"] else ""]
+        for k in kpis["rows"]
+    ]
+    ws = sheet("KPIs", ["KPI", "Period", "Value", "Target", "Previous", "RAG", "Worsened"],
+               kpi_rows)
+    if not kpis["available"]:
+        ws.cell(row=5, column=1, value="No KPI dataset yet.")
+
+    log_rows = [
+        [r["ref"], r["description"], r["owner"], _date(r["due_date"]), _date(r["raised_on"]),
+         "Overdue" if r["is_overdue"] else "Open", r["latest_note"]]
+        for r in snap["action_log"]["open"]
+    ]
+    sheet("Meeting action log",
+          ["Ref", "Action", "Owner", "Due", "Raised", "Status", "Latest note"], log_rows)
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,292 @@
+"""Read and check a KPI definitions file (YAML): a plan's sections, KPIs, targets and
+trajectories, and (optionally) values. The format is in docs/kpi-import.md.
+
+`read_kpi_file` returns a checked document, or raises KpiFileError listing every problem
+with its line; `kpis.services.kpi_file_load` writes it in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kpis.importing import CellError, ValuePreparer, parse_decimal
+from kpis.models import Kpi, KpiDirection, KpiUnit, KpiValue
+from wsoa.models import Concern, LocalArea, Plan, Post
+from wsoa.planfile.parse import ParsedFile, PlanFileError, Problem, parse_plan_file
+
+FORMAT = "wsoa-kpis/1"
+TOP_KEYS = {"format", "area", "plan", "sections", "kpis"}
+KPI_KEYS = {
+    "code",
+    "title",
+    "section",
+    "unit",
+    "direction",
+    "amber_threshold",
+    "measurement",
+    "data_owner",
+    "concerns",
+    "actions",
+    "baseline",
+    "targets",
+    "values",
+    "active",
+}
+TARGET_KEYS = {"value", "due_on", "label"}
+BASELINE_KEYS = {"value", "period", "note"}
+VALUE_KEYS = {
+    "period_label",
+    "period_start",
+    "period_end",
+    "value",
+    "numerator",
+    "denominator",
+    "note",
+    "status",
+    "source",
+}
+
+
+class KpiFileError(PlanFileError):
+    """Every problem found in a KPI definitions file; nothing has been written."""
+
+
+@dataclass
+class KpiSpec:
+    kpi: Kpi  # unsaved, or the saved one with the file's fields set
+    concerns: list[Concern]
+    action_refs: list[str]
+    targets: list[dict]
+    values: list  # PreparedValue
+    is_new: bool
+
+
+@dataclass
+class KpiDocument:
+    plan: Plan
+    sections: list[str]
+    kpis: list[KpiSpec] = field(default_factory=list)
+
+
+def read_kpi_file(raw: bytes, *, name: str, max_bytes: int) -> KpiDocument:
+    parsed = parse_plan_file(raw, max_bytes=max_bytes, name=name)
+    return _Checker(parsed).check()
+
+
+class _Checker:
+    def __init__(self, parsed: ParsedFile):
+        self.parsed = parsed
+        self.problems: list[Problem] = []
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message, self.parsed.line_of(path)))
+
+    def unknown_keys(self, data: dict, allowed: set[str], path: str) -> None:
+        for key in data:
+            if key not in allowed:
+                where = f"{path}.{key}" if path else str(key)
+                self.problem(where, f'unknown key "{key}"; expected one of {", ".join(sorted(allowed))}')
+
+    def check(self) -> KpiDocument:
+        data = self.parsed.data
+        if not isinstance(data, dict):
+            raise KpiFileError([Problem("", "the file must be a mapping with format, area, plan and kpis")])
+        self.unknown_keys(data, TOP_KEYS, "")
+        if data.get("format") != FORMAT:
+            self.problem("format", f'the first key must be "format: {FORMAT}"')
+        area = LocalArea.objects.filter(name=data.get("area")).first()
+        if area is None:
+            self.problem("area", f'there is no local area called "{data.get("area")}"')
+            raise KpiFileError(self.problems)
+        plan = Plan.objects.filter(area=area, title=data.get("plan")).first()
+        if plan is None:
+            self.problem(
+                "plan",
+                f'{area} has no plan called "{data.get("plan")}": load the plan first '
+                "(manage.py load_plan)",
+            )
+            raise KpiFileError(self.problems)
+        sections = data.get("sections") or []
+        if not isinstance(sections, list) or not all(isinstance(s, str) for s in sections):
+            self.problem("sections", "sections is a list of section names")
+            sections = []
+        if len(set(sections)) != len(sections):
+            self.problem("sections", "a section is listed twice")
+        existing_sections = set(plan.kpi_sections.values_list("name", flat=True))
+        self.known_sections = set(sections) | existing_sections
+        self.concerns = {c.number: c for c in plan.concerns.all()}
+        self.action_refs = {ref.casefold() for ref in plan.actions.values_list("ref", flat=True)}
+        self.posts = {p.title: p for p in Post.objects.filter(area=area)}
+        self.existing_kpis = {k.code: k for k in Kpi.objects.filter(plan=plan)}
+        self.existing_values = {
+            (v.kpi_id, v.period_start, v.period_end): v
+            for v in KpiValue.objects.filter(kpi__plan=plan)
+        }
+        document = KpiDocument(plan=plan, sections=sections)
+        specs = data.get("kpis")
+        if not isinstance(specs, list) or not specs:
+            self.problem("kpis", "kpis is a list of KPIs")
+            specs = []
+        seen_codes: dict[str, int] = {}
+        for index, spec in enumerate(specs):
+            path = f"kpis[{index}]"
+            if not isinstance(spec, dict):
+                self.problem(path, "each KPI is a mapping with at least a code and a title")
+                continue
+            code = str(spec.get("code") or "").strip()
+            if code in seen_codes:
+                self.problem(f"{path}.code", f'the code "{code}" is also used by kpis[{seen_codes[code]}]')
+                continue
+            seen_codes[code] = index
+            result = self.check_kpi(spec, path, plan)
+            if result:
+                document.kpis.append(result)
+        if self.problems:
+            raise KpiFileError(self.problems)
+        return document
+
+    def check_kpi(self, spec: dict, path: str, plan: Plan) -> KpiSpec | None:
+        before = len(self.problems)
+        self.unknown_keys(spec, KPI_KEYS, path)
+        code = str(spec.get("code") or "").strip()
+        title = str(spec.get("title") or "").strip()
+        if not code:
+            self.problem(f"{path}.code", "a KPI needs a code")
+        elif len(code) > 20:
+            self.problem(f"{path}.code", "a code has at most 20 characters")
+        if not title:
+            self.problem(f"{path}.title", "a KPI needs a title")
+        unit = spec.get("unit", KpiUnit.PERCENTAGE)
+        if unit not in KpiUnit.values:
+            self.problem(f"{path}.unit", f'unit is one of {", ".join(KpiUnit.values)}')
+            unit = KpiUnit.NUMBER
+        direction = spec.get("direction", KpiDirection.HIGHER_IS_BETTER)
+        if direction not in KpiDirection.values:
+            self.problem(f"{path}.direction", f'direction is one of {", ".join(KpiDirection.values)}')
+            direction = KpiDirection.HIGHER_IS_BETTER
+        threshold = self.number(spec.get("amber_threshold", 0), f"{path}.amber_threshold")
+        if threshold is not None and threshold < 0:
+            self.problem(f"{path}.amber_threshold", "the amber threshold cannot be negative")
+        section = spec.get("section")
+        if section is not None and section not in self.known_sections:
+            self.problem(f"{path}.section", f'"{section}" is not in the sections list')
+        owner = None
+        if spec.get("data_owner"):
+            owner = self.posts.get(spec["data_owner"])
+            if owner is None:
+                self.problem(f"{path}.data_owner", f'{plan.area} has no post "{spec["data_owner"]}"')
+        concerns = []
+        for i, number in enumerate(spec.get("concerns") or []):
+            concern = self.concerns.get(number)
+            if concern is None:
+                self.problem(f"{path}.concerns[{i}]", f"the plan has no concern {number}")
+            else:
+                concerns.append(concern)
+        refs = [str(ref) for ref in spec.get("actions") or []]
+        for i, ref in enumerate(refs):
+            if ref.casefold() not in self.action_refs:
+                self.problem(f"{path}.actions[{i}]", f'the plan has no action "{ref}"')
+        baseline = spec.get("baseline") or {}
+        if not isinstance(baseline, dict):
+            self.problem(f"{path}.baseline", "baseline is a mapping of value, period and note")
+            baseline = {}
+        self.unknown_keys(baseline, BASELINE_KEYS, f"{path}.baseline")
+        baseline_value = self.number(baseline.get("value"), f"{path}.baseline.value")
+        targets = self.check_targets(spec.get("targets") or [], f"{path}.targets")
+        if targets and direction == KpiDirection.NEITHER:
+            self.problem(
+                f"{path}.targets",
+                "a context measure (direction: neither) cannot have targets",
+            )
+        existing = self.existing_kpis.get(code)
+        kpi = existing or Kpi(plan=plan, code=code)
+        kpi.plan = plan
+        kpi.title = title
+        kpi.unit, kpi.direction = unit, direction
+        kpi.amber_threshold = threshold or Decimal(0)
+        kpi.measurement = str(spec.get("measurement") or "").strip()
+        kpi.data_owner = owner
+        kpi.baseline = baseline_value
+        kpi.baseline_period = str(baseline.get("period") or "")
+        kpi.baseline_note = str(baseline.get("note") or "")
+        kpi.is_active = bool(spec.get("active", True))
+        kpi.section_name = section
+        if len(self.problems) > before:
+            return None
+        values = self.check_values(spec.get("values") or [], f"{path}.values", kpi)
+        if len(self.problems) > before:
+            return None
+        return KpiSpec(
+            kpi=kpi,
+            concerns=concerns,
+            action_refs=refs,
+            targets=targets,
+            values=values,
+            is_new=existing is None,
+        )
+
+    def number(self, raw, path: str) -> Decimal | None:
+        try:
+            return parse_decimal(raw)
+        except CellError as exc:
+            self.problem(path, str(exc))
+            return None
+
+    def check_targets(self, targets, path: str) -> list[dict]:
+        if not isinstance(targets, list):
+            self.problem(path, "targets is a list of {value, due_on, label}")
+            return []
+        out = []
+        seen = set()
+        for index, target in enumerate(targets):
+            where = f"{path}[{index}]"
+            if not isinstance(target, dict):
+                self.problem(where, "a target is a mapping of value, due_on and label")
+                continue
+            self.unknown_keys(target, TARGET_KEYS, where)
+            value = self.number(target.get("value"), f"{where}.value")
+            if value is None and "value" not in target:
+                self.problem(f"{where}.value", "a target needs a value")
+            due_on = target.get("due_on")
+            if not isinstance(due_on, datetime.date):
+                self.problem(f"{where}.due_on", "due_on is a date, written 2019-08-31")
+                continue
+            if due_on in seen:
+                self.problem(f"{where}.due_on", f"another target is also due on {due_on}")
+            seen.add(due_on)
+            if value is not None:
+                out.append({"value": value, "due_on": due_on, "label": str(target.get("label") or "")})
+        return out
+
+    def check_values(self, values, path: str, kpi: Kpi):
+        if not isinstance(values, list):
+            self.problem(path, "values is a list of values")
+            return []
+        key_of = (lambda: kpi.pk) if kpi.pk else (lambda: kpi.code)
+
+        def report(row, column, message):
+            where = f"{row}.{column}" if column else row
+            self.problem(where, message)
+
+        preparer = ValuePreparer(
+            find_kpi=lambda code: (kpi, ""),
+            existing={
+                (key_of(), start, end): value
+                for (kpi_id, start, end), value in self.existing_values.items()
+                if kpi.pk and kpi_id == kpi.pk
+            },
+            report=report,
+            describe_row=str,
+        )
+        for index, row in enumerate(values):
+            where = f"{path}[{index}]"
+            if not isinstance(row, dict):
+                self.problem(where, "a value is a mapping of period_label, value, note…")
+                continue
+            self.unknown_keys(row, VALUE_KEYS, where)
+            cells = {key: row.get(key) for key in VALUE_KEYS}
+            cells["kpi_code"] = kpi.code
+            preparer.add(where, cells, present=set(row) | {"kpi_code"})
+        return preparer.prepared

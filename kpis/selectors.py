@@ -1,0 +1,252 @@
+"""Reads for KPI screens, the board dashboard and the board pack. Each returns everything
+its page needs in a fixed number of queries, whatever the number of KPIs or periods."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import QuerySet
+
+from actions.models import Action
+from kpis.models import Kpi, KpiRag, KpiSection, KpiTarget, KpiValue
+from kpis.rag import NOT_COMPARABLE, Change, Trend, change_between, target_in_force
+from wsoa.models import Plan
+from wsoa.selectors import attach_current_levels, levels_by_id
+
+# Worst first: the order a board reads its KPIs in.
+RAG_SEVERITY = {
+    KpiRag.RED: 0,
+    KpiRag.AMBER: 1,
+    KpiRag.UNRELIABLE: 2,
+    KpiRag.NO_DATA: 3,
+    KpiRag.NO_TARGET: 4,
+    KpiRag.GREEN: 5,
+}
+
+
+@dataclass
+class KpiRow:
+    """One KPI as a dataset, dashboard or board pack shows it.
+
+    - `kpi`: the Kpi, with `section`, `data_owner`, `plan` loaded and `concerns` prefetched.
+    - `series`: its KpiValues up to the as-at date, oldest period first.
+    - `latest` / `previous`: the last two values of the series (None if there are none).
+    - `rag`: the latest value's rating, override first (a KpiRag value); "no_data" when the
+      KPI has no values; `is_overridden` says whether it is a manual override.
+    - `target`: the target in force for the latest period (or for the as-at date when there
+      are no values), a KpiTarget or None.
+    - `change`: a `kpis.rag.Change` — `amount` (latest minus previous, a Decimal, or None
+      when either is missing or unreliable), `trend` (improved, worsened, no_change, up,
+      down, not_comparable) and `arrow` (▲, ▼ or "").
+    """
+
+    kpi: Kpi
+    series: list[KpiValue]
+    latest: KpiValue | None
+    previous: KpiValue | None
+    rag: str
+    is_overridden: bool
+    target: KpiTarget | None
+    change: Change = NOT_COMPARABLE
+
+    @property
+    def rag_label(self) -> str:
+        return KpiRag(self.rag).label
+
+    @property
+    def is_red(self) -> bool:
+        return self.rag == KpiRag.RED
+
+    @property
+    def is_worsened(self) -> bool:
+        return self.change.trend == Trend.WORSENED
+
+    @property
+    def needs_attention(self) -> bool:
+        """Red or worsened: what a board looks at first."""
+        return self.is_red or self.is_worsened
+
+
+def build_row(kpi: Kpi, *, as_at: date | None = None) -> KpiRow:
+    """A row from a KPI loaded with `Kpi.objects.with_dataset_data()` (no queries)."""
+    series = list(getattr(kpi, "series", None) or [])
+    latest = series[-1] if series else None
+    previous = series[-2] if len(series) > 1 else None
+    targets = list(kpi.targets.all())
+    if latest is not None:
+        rag = latest.rag
+        target = target_in_force(targets, latest.period_end)
+    else:
+        rag = KpiRag.NO_DATA
+        target = target_in_force(targets, as_at or date.today())
+    for value in series:
+        value.kpi = kpi  # already loaded: no query when a template reads value.kpi
+    return KpiRow(
+        kpi=kpi,
+        series=series,
+        latest=latest,
+        previous=previous,
+        rag=rag,
+        is_overridden=bool(latest and latest.is_overridden),
+        target=target,
+        change=change_between(latest, previous, direction=kpi.direction),
+    )
+
+
+def kpi_rows(kpis: QuerySet[Kpi], *, as_at: date | None = None) -> list[KpiRow]:
+    return [build_row(kpi, as_at=as_at) for kpi in kpis.with_dataset_data(as_at=as_at)]
+
+
+# --- The dataset page --------------------------------------------------------------------
+
+
+@dataclass
+class SectionRows:
+    section: KpiSection | None
+    rows: list[KpiRow] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.section.name if self.section else "Other KPIs"
+
+
+def group_by_section(rows: list[KpiRow]) -> list[SectionRows]:
+    groups: dict[int | None, SectionRows] = {}
+    for row in rows:
+        key = row.kpi.section_id
+        if key not in groups:
+            groups[key] = SectionRows(section=row.kpi.section)
+        groups[key].rows.append(row)
+    return list(groups.values())
+
+
+def rag_counts(rows: list[KpiRow]) -> list[tuple[str, str, int]]:
+    """[(rag, label, count)] worst first, for the dataset's summary line."""
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row.rag] += 1
+    return [(rag, KpiRag(rag).label, counts[rag]) for rag in RAG_SEVERITY if counts[rag]]
+
+
+def plan_dataset(kpis: QuerySet[Kpi]) -> list[KpiRow]:
+    """Rows of a (filtered) plan or board dataset, in dataset order."""
+    return kpi_rows(kpis.active().in_dataset_order())
+
+
+# --- The board dashboard and board pack --------------------------------------------------
+
+
+def board_kpi_summary(board, *, as_at: date | None = None) -> list[KpiRow]:
+    """The board's KPIs — those evidencing a concern the board oversees — as they stood at
+    `as_at` (values for periods ending on or before it; all values if None), red or worsened
+    first.
+
+    Returns a list of `KpiRow` (see its docstring), each with:
+      row.kpi (code, title, unit, direction, section, plan, data_owner, concerns),
+      row.latest (KpiValue or None: period_label, value, numerator, denominator, status,
+      note, source, rag, is_overridden, override_reason), row.previous,
+      row.rag (a KpiRag value: red, amber, green, no_data, unreliable, no_target) and
+      row.rag_label ("Red"), row.is_overridden, row.target (KpiTarget or None),
+      row.change (amount, trend, arrow, previous_label), row.needs_attention, and
+      row.series (every value to the as-at date, oldest first, for a sparkline:
+      `kpis.charts.sparkline_svg(row)`).
+
+    Order: red or worsened first; then by rating, worst first (red, amber, unreliable,
+    no data, no target, green); then in dataset order. Runs a fixed number of queries (4).
+    """
+    kpis = Kpi.objects.for_board(board).active().in_dataset_order()
+    rows = kpi_rows(kpis, as_at=as_at)
+    order = {id(row): index for index, row in enumerate(rows)}
+    return sorted(
+        rows,
+        key=lambda row: (not row.needs_attention, RAG_SEVERITY[row.rag], order[id(row)]),
+    )
+
+
+# --- The KPI page ------------------------------------------------------------------------
+
+
+@dataclass
+class ValueChange:
+    """One recorded change to a value: what it was, what it became, who, when and why."""
+
+    when: object
+    who: str
+    period_label: str
+    before: str
+    after: str
+    reason: str
+
+
+def kpi_page_data(kpi: Kpi, plan: Plan) -> dict:
+    """The KPI page: its full series with changes, the linked actions with their current
+    ratings, and the history of corrections."""
+    row = kpi_rows(Kpi.objects.filter(pk=kpi.pk))[0]
+    changes = []
+    previous = None
+    for value in row.series:
+        changes.append(change_between(value, previous, direction=kpi.direction))
+        previous = value
+    levels = levels_by_id(plan)
+    actions = list(
+        Action.objects.filter(kpis=kpi)
+        .with_current_status()
+        .select_related("concern")
+        .order_by("concern__number", "position", "ref")
+    )
+    attach_current_levels(actions, levels)
+    return {
+        "row": row,
+        "series_with_changes": list(zip(row.series, changes, strict=True)),
+        "targets": list(row.kpi.targets.all()),
+        "linked_actions": actions,
+        "levels": list(levels.values()),
+        "corrections": value_corrections(kpi),
+    }
+
+
+def value_corrections(kpi: Kpi) -> list[ValueChange]:
+    """Every change to an already-recorded value of the KPI (its figure, status or
+    override), newest first, from the values' history: one query."""
+    records = list(
+        KpiValue.history.filter(kpi_id=kpi.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    out = []
+    last: dict[int, object] = {}
+    for record in records:
+        before = last.get(record.id)
+        last[record.id] = record
+        if before is None or record.history_type != "~":
+            continue
+        record.kpi = kpi
+        before.kpi = kpi
+        old, new = _figure(before, kpi), _figure(record, kpi)
+        old_rag = before.rag_override or before.computed_rag
+        new_rag = record.rag_override or record.computed_rag
+        if old == new and old_rag == new_rag:
+            continue
+        if old_rag != new_rag:
+            old += f" ({KpiRag(old_rag).label})"
+            new += f" ({KpiRag(new_rag).label})"
+        out.append(
+            ValueChange(
+                when=record.history_date,
+                who=str(record.history_user) if record.history_user_id else "System",
+                period_label=record.period_label,
+                before=old,
+                after=new,
+                reason=record.history_change_reason or "",
+            )
+        )
+    out.sort(key=lambda change: change.when, reverse=True)
+    return out
+
+
+def _figure(record, kpi) -> str:
+    from kpis.templatetags.kpi_tags import value_text
+
+    return value_text(record, kpi=kpi)

@@ -1,0 +1,101 @@
+"""The upload page: administrators load a plan from a file, as `manage.py load_plan` does."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from wsoa import permissions
+from wsoa.forms import PlanUploadForm
+from wsoa.models import LocalArea
+from wsoa.planfile.parse import PlanFileError, Problem, parse_plan_file
+from wsoa.services import plan_load
+
+
+def _administers_some_area(user) -> bool:
+    return user.is_superuser or any(
+        permissions.can_administer_area(user, area_id)
+        for area_id in permissions.roles_by_area(user)
+    )
+
+
+def _refuse_other_areas(user, raw: bytes, *, name: str) -> None:
+    """Raise PlanFileError unless the user administers the area the file is for (superusers
+    administer every area, and alone may load the first plan of a new one).
+
+    Checked before the file is validated, because validation compares the file with what the
+    area already holds ("did you mean …?") and must not show one area's posts to another's
+    administrator. A file whose area cannot be read is left to plan_load, which reports it.
+    """
+    if user.is_superuser:
+        return
+    parsed = parse_plan_file(raw, max_bytes=settings.PLAN_UPLOAD_MAX_BYTES, name=name)
+    data = parsed.data if isinstance(parsed.data, dict) else {}
+    area_spec = data.get("area") if isinstance(data.get("area"), dict) else {}
+    area_name = area_spec.get("name")
+    if not isinstance(area_name, str) or not area_name.strip():
+        return
+    area_name = area_name.strip()
+    area = LocalArea.objects.filter(name=area_name).first()
+    if area is None or not permissions.can_administer_area(user, area.pk):
+        raise PlanFileError(
+            [
+                Problem(
+                    "area.name",
+                    f'this file is for "{area_name}", and you are not an administrator of '
+                    "that area: only its administrators may load its plans",
+                    parsed.line_of("area.name"),
+                )
+            ]
+        )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_upload(request: HttpRequest) -> HttpResponse:
+    permissions.require(_administers_some_area(request.user))
+    form = (
+        PlanUploadForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else PlanUploadForm()
+    )
+    problems: list[Problem] = []
+    result = None
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["plan_file"]
+        raw = upload.read()
+        try:
+            _refuse_other_areas(request.user, raw, name=upload.name)
+            result = plan_load(
+                user=request.user,
+                raw=raw,
+                name=upload.name,
+                update=form.cleaned_data["update"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except PlanFileError as exc:
+            problems = exc.problems
+            count = len(problems)
+            form.add_error(
+                "plan_file",
+                f"{upload.name} has {count} problem{'s' if count != 1 else ''}, listed below; "
+                "nothing was loaded",
+            )
+        else:
+            if not result.dry_run:
+                plan = result.report.plan
+                messages.success(
+                    request,
+                    f'Loaded "{result.plan_title}" ({result.area_name}): '
+                    f"{result.report.summary()}.",
+                )
+                for note in result.report.notes:
+                    messages.info(request, note)
+                return redirect("plan-detail", plan_pk=plan.pk)
+    return render(
+        request,
+        "wsoa/plan_upload.html",
+        {"form": form, "problems": problems, "result": result},
+    )
