@@ -48,9 +48,14 @@ def _concerns_of_area(board: Board):
 
 
 class BoardMemberForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=200)
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter the member's name"}
+    )
     initials = forms.CharField(
-        label="Initials", max_length=10, help_text="As the minutes refer to them, e.g. IT."
+        label="Initials",
+        max_length=10,
+        help_text="As the minutes refer to them, e.g. IT.",
+        error_messages={"required": "Enter the member's initials"},
     )
     post = forms.CharField(label="Post", max_length=300, required=False)
     organisation = forms.ModelChoiceField(
@@ -96,7 +101,10 @@ class MeetingForm(forms.Form):
         error_messages={"invalid": "Enter a time like 16:00"},
     )
     location = forms.CharField(
-        label="Place", max_length=200, required=False, help_text='A room and building, or "Virtual via Teams".'
+        label="Place",
+        max_length=200,
+        required=False,
+        help_text='A room and building, or "Virtual via Teams".',
     )
     is_virtual = forms.BooleanField(label="The meeting is held online", required=False)
     status = forms.ChoiceField(
@@ -204,9 +212,14 @@ class AgendaItemForm(forms.Form):
         required=False,
         help_text="Leave blank to add it at the end.",
     )
-    title = forms.CharField(label="Title", max_length=300)
+    title = forms.CharField(
+        label="Title", max_length=300, error_messages={"required": "Enter the item's title"}
+    )
     presenter = forms.CharField(
-        label="Presented by (optional)", max_length=200, required=False, help_text="Initials or name."
+        label="Presented by (optional)",
+        max_length=200,
+        required=False,
+        help_text="Initials or name.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -307,7 +320,9 @@ class MeetingActionUpdateForm(forms.Form):
 
 
 class ForwardPlanItemForm(forms.Form):
-    title = forms.CharField(label="Item", max_length=300)
+    title = forms.CharField(
+        label="Item", max_length=300, error_messages={"required": "Enter the item"}
+    )
     description = forms.CharField(
         label="More detail (optional)", widget=forms.Textarea, required=False
     )

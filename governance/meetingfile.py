@@ -67,6 +67,9 @@ class _Checker:
     def time(self, where: str, value) -> datetime.time | None:
         if value is None:
             return None
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            # YAML 1.1 reads an unquoted 14:00 as the base-60 number 840.
+            return datetime.time(value // 60, value % 60)
         try:
             return datetime.time.fromisoformat(str(value))
         except ValueError:
@@ -74,10 +77,21 @@ class _Checker:
             return None
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text, so a bad one is reported with the
+    other problems instead of stopping the parse."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse_meeting_file(raw: bytes) -> dict:
     """Parse and check the whole file; raise MeetingFileError listing every problem."""
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise MeetingFileError([f"not valid YAML: {exc}"]) from exc
     check = _Checker([])

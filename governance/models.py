@@ -105,8 +105,7 @@ class BoardMember(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="board_seats",
-        help_text="Their user account, if they have one (a chair's account may record "
-        "meetings).",
+        help_text="Their user account, if they have one (a chair's account may record meetings).",
     )
     is_chair = models.BooleanField("chair", default=False)
     is_active = models.BooleanField(
@@ -330,7 +329,7 @@ class MeetingActionQuerySet(models.QuerySet):
     def with_list_related_data(self) -> MeetingActionQuerySet:
         return self.select_related(
             "raised_at", "owner_member", "plan_action", "plan_action__plan"
-        ).order_by("due_date", "number")
+        ).order_by("number")
 
 
 class MeetingAction(TimeStampedModel):
@@ -338,9 +337,7 @@ class MeetingAction(TimeStampedModel):
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="meeting_actions")
     number = models.PositiveIntegerField(help_text="Numbered in order within the board's log.")
-    raised_at = models.ForeignKey(
-        Meeting, on_delete=models.PROTECT, related_name="actions_raised"
-    )
+    raised_at = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions_raised")
     description = models.TextField()
     owner = models.CharField(max_length=200, help_text="Who will do it, as the minutes say.")
     owner_member = models.ForeignKey(
@@ -502,7 +499,7 @@ class BoardPack(models.Model):
     version = models.PositiveSmallIntegerField()
     issued_at = models.DateTimeField(default=timezone.now)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     as_at = models.DateField(help_text="The date the ratings in the pack are as at.")
     note = models.CharField(

@@ -108,8 +108,12 @@ def render_xlsx(pack: BoardPack) -> bytes:
         ws = wb.active if first else wb.create_sheet()
         ws.title = title
         ws.append([f"{snap['board']['name']}: meeting of {_date(snap['meeting']['date'])}"])
-        ws.append([f"Board pack version {pack.version}, issued {pack.issued_at:%d/%m/%Y %H:%M}"
-                   f"; ratings as at {_date(snap['as_at'])}"])
+        ws.append(
+            [
+                f"Board pack version {pack.version}, issued {pack.issued_at:%d/%m/%Y %H:%M}"
+                f"; ratings as at {_date(snap['as_at'])}"
+            ]
+        )
         ws["A1"].font = Font(bold=True, size=14)
         ws.append([])
         return ws
@@ -151,8 +155,13 @@ def render_xlsx(pack: BoardPack) -> bytes:
             paint(ws.cell(row=header_row, column=index), column)
         ws.cell(row=header_row, column=1).font = bold
         for row in plan["rows"]:
-            ws.append([f"{row['number']}. {row['title']}", *[c["count"] for c in row["cells"]],
-                       row["total"]])
+            ws.append(
+                [
+                    f"{row['number']}. {row['title']}",
+                    *[c["count"] for c in row["cells"]],
+                    row["total"],
+                ]
+            )
         ws.append(["Total", *[c["count"] for c in plan["totals"]], plan["total"]])
         for cell in ws[ws.max_row]:
             cell.font = bold
@@ -193,21 +202,42 @@ def render_xlsx(pack: BoardPack) -> bytes:
         for key, title in titles.items():
             for r in since["sections"][key]:
                 rows.append(
-                    [(title, "-"), (r["ref"], "-"), (r["description"], "-"),
-                     (label(r["previous_level"]), r["previous_level"]), (label(r["level"]), r["level"])]
+                    [
+                        (title, "-"),
+                        (r["ref"], "-"),
+                        (r["description"], "-"),
+                        (label(r["previous_level"]), r["previous_level"]),
+                        (label(r["level"]), r["level"]),
+                    ]
                 )
         for m in since["sections"]["milestones_completed"]:
-            rows.append([("Milestone completed", "-"), (m["action_ref"], "-"),
-                         (f"{m['description']} (completed {_date(m['completed_on'])})", "-"),
-                         ("", "-"), ("", "-")])
+            rows.append(
+                [
+                    ("Milestone completed", "-"),
+                    (m["action_ref"], "-"),
+                    (f"{m['description']} (completed {_date(m['completed_on'])})", "-"),
+                    ("", "-"),
+                    ("", "-"),
+                ]
+            )
         for c in since["sections"]["due_dates_moved"]:
             what = f"Milestone: {c['milestone']}. " if c["milestone"] else ""
-            rows.append([("Due date moved", "-"), (c["action_ref"], "-"),
-                         (f"{what}{_date(c['from_date'])} to {_date(c['to_date'])}: {c['reason']}"
-                          f" ({c['changed_by']}, {_date(c['changed_on'])})", "-"),
-                         ("", "-"), ("", "-")])
-    sheet("Since last meeting", ["Change", "Action", "Detail", "Was", "Now"], rows,
-          rating_cols=(4, 5))
+            rows.append(
+                [
+                    ("Due date moved", "-"),
+                    (c["action_ref"], "-"),
+                    (
+                        f"{what}{_date(c['from_date'])} to {_date(c['to_date'])}: {c['reason']}"
+                        f" ({c['changed_by']}, {_date(c['changed_on'])})",
+                        "-",
+                    ),
+                    ("", "-"),
+                    ("", "-"),
+                ]
+            )
+    sheet(
+        "Since last meeting", ["Change", "Action", "Detail", "Was", "Now"], rows, rating_cols=(4, 5)
+    )
 
     attention = snap["attention"]
     rows = []
@@ -221,29 +251,61 @@ def render_xlsx(pack: BoardPack) -> bytes:
         for values in action_rows(group, narrative=True):
             rows.append([(title, "-"), *values])
     for m in attention["overdue_milestones"]:
-        rows.append([("Overdue milestone", "-"), (m["action_ref"], "-"), (m["description"], "-"),
-                     ("", "-"), (_date(m["due_date"]), "-"), ("", "-"), ("", "-"), ("", "-")])
-    sheet("Needs attention", ["Why", *base, "Rating", "Last update", "Latest narrative"], rows,
-          rating_cols=(6,))
+        rows.append(
+            [
+                ("Overdue milestone", "-"),
+                (m["action_ref"], "-"),
+                (m["description"], "-"),
+                ("", "-"),
+                (_date(m["due_date"]), "-"),
+                ("", "-"),
+                ("", "-"),
+                ("", "-"),
+            ]
+        )
+    sheet(
+        "Needs attention",
+        ["Why", *base, "Rating", "Last update", "Latest narrative"],
+        rows,
+        rating_cols=(6,),
+    )
 
     kpis = snap["kpis"]
     kpi_rows = [
-        [k["name"], k["period"], k["value"], k["target"], k["previous"], k["rating"],
-         "Yes" if k["is_worsened"] else ""]
+        [
+            k["name"],
+            k["period"],
+            k["value"],
+            k["target"],
+            k["previous"],
+            k["rating"],
+            "Yes" if k["is_worsened"] else "",
+        ]
         for k in kpis["rows"]
     ]
-    ws = sheet("KPIs", ["KPI", "Period", "Value", "Target", "Previous", "RAG", "Worsened"],
-               kpi_rows)
+    ws = sheet(
+        "KPIs", ["KPI", "Period", "Value", "Target", "Previous", "RAG", "Worsened"], kpi_rows
+    )
     if not kpis["available"]:
         ws.cell(row=5, column=1, value="No KPI dataset yet.")
 
     log_rows = [
-        [r["ref"], r["description"], r["owner"], _date(r["due_date"]), _date(r["raised_on"]),
-         "Overdue" if r["is_overdue"] else "Open", r["latest_note"]]
+        [
+            r["ref"],
+            r["description"],
+            r["owner"],
+            _date(r["due_date"]),
+            _date(r["raised_on"]),
+            "Overdue" if r["is_overdue"] else "Open",
+            r["latest_note"],
+        ]
         for r in snap["action_log"]["open"]
     ]
-    sheet("Meeting action log",
-          ["Ref", "Action", "Owner", "Due", "Raised", "Status", "Latest note"], log_rows)
+    sheet(
+        "Meeting action log",
+        ["Ref", "Action", "Owner", "Due", "Raised", "Status", "Latest note"],
+        log_rows,
+    )
 
     buffer = io.BytesIO()
     wb.save(buffer)

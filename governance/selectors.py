@@ -256,9 +256,7 @@ def meeting_dashboard(
     }
     milestones = _dashboard_milestones(board, as_at=as_at, known_by=known_by, window=window)
     changes = _due_date_changes(board, window=window)
-    log = list(
-        MeetingAction.objects.for_board(board).open_on(as_at).with_list_related_data()
-    )
+    log = list(MeetingAction.objects.for_board(board).open_on(as_at).with_list_related_data())
 
     return {
         "schema": SNAPSHOT_SCHEMA,
@@ -434,19 +432,16 @@ def _since_last_meeting(actions, milestones, changes, levels, window) -> dict:
         return {"has_previous": False, "sections": {}}
     improved, worsened, proposed, signed_off, sent_back = [], [], [], [], []
     for action in actions:
-        now_rank, before_rank = _rank(levels, action.now_level_id), _rank(
-            levels, action.before_level_id
+        now_rank, before_rank = (
+            _rank(levels, action.now_level_id),
+            _rank(levels, action.before_level_id),
         )
         if now_rank is not None and before_rank is not None:
             if now_rank > before_rank:
                 improved.append(_action_row(action))
             elif now_rank < before_rank:
                 worsened.append(_action_row(action))
-        if (
-            _is_proposed(levels, action)
-            and action.now_on
-            and action.now_on > window.previous_on
-        ):
+        if _is_proposed(levels, action) and action.now_on and action.now_on > window.previous_on:
             proposed.append(_action_row(action))
         if action.signed_off_since:
             signed_off.append(_action_row(action))
@@ -608,12 +603,16 @@ def area_board_summaries(areas: QuerySet[LocalArea], *, now: datetime.datetime |
             fields=["level_id", "kind"],
         )
         .filter(
-            Q(concern__in=Board.concerns.through.objects.filter(board_id__in=board_ids).values(
-                "concern_id"
-            ))
-            | Q(pk__in=Action.boards.through.objects.filter(board_id__in=board_ids).values(
-                "action_id"
-            ))
+            Q(
+                concern__in=Board.concerns.through.objects.filter(board_id__in=board_ids).values(
+                    "concern_id"
+                )
+            )
+            | Q(
+                pk__in=Action.boards.through.objects.filter(board_id__in=board_ids).values(
+                    "action_id"
+                )
+            )
         )
         .values("pk", "plan_id", "concern_id", "due_date", "now_level_id", "now_kind")
     )
@@ -637,7 +636,9 @@ def area_board_summaries(areas: QuerySet[LocalArea], *, now: datetime.datetime |
             level = levels.get(row["now_level_id"])
             entry["levels"][level.pk if level else None] += 1
             entry["total"] += 1
-            done = level and level.is_complete and row["now_kind"] != UpdateKind.COMPLETION_SENT_BACK
+            done = (
+                level and level.is_complete and row["now_kind"] != UpdateKind.COMPLETION_SENT_BACK
+            )
             if row["due_date"] and row["due_date"] < today and not done:
                 entry["overdue"] += 1
             if level and level.is_complete and row["now_kind"] in PROPOSING_KINDS:
@@ -667,11 +668,6 @@ def area_board_summaries(areas: QuerySet[LocalArea], *, now: datetime.datetime |
 
 def _count(queryset) -> Subquery:
     return Coalesce(
-        Subquery(
-            queryset.order_by()
-            .values("board")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        ),
+        Subquery(queryset.order_by().values("board").annotate(n=Count("pk")).values("n")[:1]),
         0,
     )

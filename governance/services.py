@@ -435,7 +435,9 @@ def update_reminders_send(
         since = previous.local_date if previous else None
         due = _actions_needing_update(meeting.board, today=today, since=since)
         already = set(
-            UpdateReminder.objects.filter(meeting=meeting).values_list("action_id", "recipient_email")
+            UpdateReminder.objects.filter(meeting=meeting).values_list(
+                "action_id", "recipient_email"
+            )
         )
         by_person: dict[str, dict] = defaultdict(lambda: {"name": "", "actions": []})
         for action in due:
@@ -472,7 +474,9 @@ def update_reminders_send(
 
 def _actions_needing_update(board: Board, *, today: datetime.date, since: datetime.date | None):
     actions = (
-        with_status_as_at(board_actions(board), on=today, fields=["level_id", "kind", "effective_on"])
+        with_status_as_at(
+            board_actions(board), on=today, fields=["level_id", "kind", "effective_on"]
+        )
         .select_related("plan", "plan__rating_scheme")
         .prefetch_related("leads", "leads__holder", "plan__rating_scheme__levels")
         .order_by("plan_id", "concern__number", "position", "pk")
@@ -512,7 +516,10 @@ def _send_reminder(*, meeting, email, name, actions, since, base_url) -> None:
         "actions": [
             (
                 action,
-                base + reverse("action-detail", kwargs={"plan_pk": action.plan_id, "action_pk": action.pk}),
+                base
+                + reverse(
+                    "action-detail", kwargs={"plan_pk": action.plan_id, "action_pk": action.pk}
+                ),
             )
             for action in actions
         ],

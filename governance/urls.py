@@ -77,7 +77,9 @@ urlpatterns = [
         "meetings/<int:meeting_pk>/packs/issue/", views.IssuePackView.as_view(), name="pack-issue"
     ),
     path(
-        "meetings/<int:meeting_pk>/packs/<int:version>/", views.PackView.as_view(), name="board-pack"
+        "meetings/<int:meeting_pk>/packs/<int:version>/",
+        views.PackView.as_view(),
+        name="board-pack",
     ),
     path(
         "meetings/<int:meeting_pk>/packs/<int:version>/pdf/",

@@ -240,7 +240,9 @@ class MeetingFormView(GovernanceFormView):
             "notes": data["notes"],
         }
         if self.meeting:
-            meeting = services.meeting_update(user=self.request.user, meeting=self.meeting, **fields)
+            meeting = services.meeting_update(
+                user=self.request.user, meeting=self.meeting, **fields
+            )
         else:
             meeting = services.meeting_create(user=self.request.user, board=self.board, **fields)
         return reverse("meeting-detail", args=[meeting.pk])
@@ -301,7 +303,11 @@ class AgendaItemFormView(GovernanceFormView):
     def get_initial(self):
         if not self.item:
             return {}
-        return {"number": self.item.number, "title": self.item.title, "presenter": self.item.presenter}
+        return {
+            "number": self.item.number,
+            "title": self.item.title,
+            "presenter": self.item.presenter,
+        }
 
     def save(self, form):
         data = form.cleaned_data
@@ -469,7 +475,6 @@ class MeetingDetailView(BoardMixin, TemplateView):
             raised=meeting.actions_raised.with_list_related_data(),
             forward_plan=meeting.forward_plan_items.select_related("concern"),
             packs=selectors.packs_for(meeting),
-            issue_form=forms.IssuePackForm(),
         )
         return context
 
@@ -555,7 +560,5 @@ class PackXlsxView(PackMixin, View):
             content,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="{packs.filename(self.pack)}.xlsx"'
-        )
+        response["Content-Disposition"] = f'attachment; filename="{packs.filename(self.pack)}.xlsx"'
         return response

@@ -4,7 +4,8 @@ and in the PDF board pack (WeasyPrint draws inline SVG).
 Each chart carries a text alternative (an SVG <title> and <desc>, named by aria-labelledby)
 and is always shown beside the data table it is drawn from. The SVG is matplotlib's own
 output, cleaned for embedding: no XML prologue, no metadata, no <style> element (it would
-style the whole page), and every id prefixed so several charts can share a page.
+style the whole page), presentation attributes instead of style attributes (a strict CSP
+allows them; WeasyPrint reads them), and every id prefixed so charts can share a page.
 Missing and unreliable values are never drawn as zero: a missing period is a gap in the
 line, an unreliable one a hollow marker.
 """
@@ -17,26 +18,23 @@ import re
 import threading
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
+from decimal import Decimal
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+from django.utils.safestring import SafeString, mark_safe  # noqa: E402
 from matplotlib import dates as mdates  # noqa: E402
 from matplotlib import rc_context  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-from django.utils.html import format_html  # noqa: E402
-from django.utils.safestring import SafeString, mark_safe  # noqa: E402
 
 from kpis.models import KpiUnit, ValueStatus  # noqa: E402
 from kpis.templatetags.kpi_tags import figure, value_text  # noqa: E402
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
 
 BLUE = "#1d70b8"
 BLACK = "#0b0c0c"
@@ -102,6 +100,25 @@ def series_summary(row) -> str:
 # --- Cleaning matplotlib's SVG for inline use --------------------------------------------
 
 _URL_REF = re.compile(r"url\(#([^)]+)\)")
+PRESENTATION_ATTRIBUTES = {
+    "clip-path",
+    "fill",
+    "fill-opacity",
+    "font-family",
+    "font-size",
+    "font-style",
+    "font-weight",
+    "opacity",
+    "stroke",
+    "stroke-dasharray",
+    "stroke-dashoffset",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-miterlimit",
+    "stroke-opacity",
+    "stroke-width",
+    "text-anchor",
+}
 
 
 def clean_svg(raw: str, *, prefix: str, title: str, desc: str, css_class: str) -> SafeString:
@@ -118,13 +135,23 @@ def clean_svg(raw: str, *, prefix: str, title: str, desc: str, css_class: str) -
         if "id" in element.attrib:
             ids[element.attrib["id"]] = f"{prefix}-{element.attrib['id']}"
             element.set("id", ids[element.attrib["id"]])
-    href = f"{{{XLINK_NS}}}href"
+    xlink_href = f"{{{XLINK_NS}}}href"
     for element in root.iter():
+        # Presentation attributes rather than style attributes: a strict Content Security
+        # Policy allows them, and WeasyPrint reads them without warnings.
+        for declaration in element.attrib.pop("style", "").split(";"):
+            name, _, value = declaration.partition(":")
+            if name.strip() in PRESENTATION_ATTRIBUTES and value.strip():
+                element.set(name.strip(), value.strip())
         for name, attr in list(element.attrib.items()):
             if "url(#" in attr:
                 element.set(name, _URL_REF.sub(lambda m: f"url(#{ids.get(m[1], m[1])})", attr))
-        if element.get(href, "").startswith("#"):
-            element.set(href, "#" + ids.get(element.get(href)[1:], element.get(href)[1:]))
+        # SVG 2 and every current browser and WeasyPrint read a plain href: no xlink prefix.
+        if xlink_href in element.attrib:
+            target = element.attrib.pop(xlink_href)
+            if target.startswith("#"):
+                target = "#" + ids.get(target[1:], target[1:])
+            element.set("href", target)
     for name in ("width", "height"):
         root.attrib.pop(name, None)
     root.set("class", css_class)
@@ -137,13 +164,21 @@ def clean_svg(raw: str, *, prefix: str, title: str, desc: str, css_class: str) -
     desc_element.text = desc
     root.insert(0, desc_element)
     root.insert(0, title_element)
-    return mark_safe(ET.tostring(root, encoding="unicode"))  # noqa: S308 - our own output
+    # Plain tag names and an explicit xmlns, rather than ElementTree's global prefix map,
+    # which other libraries (WeasyPrint's parser among them) change: "ns0:svg" is not SVG.
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.startswith(f"{{{SVG_NS}}}"):
+            element.tag = element.tag[len(SVG_NS) + 2 :]
+    root.set("xmlns", SVG_NS)
+    svg = ET.tostring(root, encoding="unicode")
+    return mark_safe(svg)  # noqa: S308 - our own output, escaped by ElementTree
 
 
-def _render(fig: Figure) -> str:
+def _svg_of(draw) -> str:
+    """Draw a figure and save it as SVG with our settings, one chart at a time."""
     buffer = io.StringIO()
     with _LOCK, rc_context(RC):
-        fig.savefig(buffer, format="svg", transparent=True)
+        draw().savefig(buffer, format="svg", transparent=True)
     return buffer.getvalue()
 
 
@@ -162,30 +197,37 @@ def sparkline_svg(row, *, width_px: int = 120, height_px: int = 32) -> SafeStrin
         for index, v in enumerate(row.series)
     ]
     if sum(1 for _, y in points if y is not None) < 2:
-        return mark_safe('<span class="kpi-sparkline-none">Not enough values for a trend</span>')
-    with _LOCK, rc_context(RC):
+        return mark_safe(
+            '<span class="kpi-sparkline-none">—<span class="govuk-visually-hidden"> too few '
+            "values for a trend</span></span>"
+        )
+
+    def draw() -> Figure:
         fig = Figure(figsize=(width_px / 72, height_px / 72), dpi=72)
         ax = fig.add_axes((0.03, 0.12, 0.94, 0.76))
-    ax.axis("off")
-    xs = [x for x, _ in points]
-    ys = [float("nan") if y is None else y for _, y in points]
-    ax.plot(xs, ys, color=BLUE, linewidth=1.5)
-    last_x, last_y = next((x, y) for x, y in reversed(points) if y is not None)
-    ax.plot([last_x], [last_y], marker="o", markersize=3.5, color=BLUE)
-    if row.target is not None:
-        ax.axhline(float(row.target.value), color=GREY, linewidth=0.8, linestyle=(0, (2, 2)))
-    values = [y for _, y in points if y is not None]
-    if row.target is not None:
-        values.append(float(row.target.value))
-    low, high = min(values), max(values)
-    pad = (high - low) * 0.1 or 1
-    ax.set_ylim(low - pad, high + pad)
-    ax.set_xlim(-0.3, len(points) - 0.7)
+        ax.axis("off")
+        xs = [x for x, _ in points]
+        ys = [float("nan") if y is None else y for _, y in points]
+        ax.plot(xs, ys, color=BLUE, linewidth=1.5)
+        last_x, last_y = next((x, y) for x, y in reversed(points) if y is not None)
+        ax.plot([last_x], [last_y], marker="o", markersize=3.5, color=BLUE)
+        if row.target is not None:
+            ax.axhline(float(row.target.value), color=GREY, linewidth=0.8, linestyle=(0, (2, 2)))
+        values = [y for _, y in points if y is not None]
+        if row.target is not None:
+            values.append(float(row.target.value))
+        low, high = min(values), max(values)
+        pad = (high - low) * 0.1 or 1
+        ax.set_ylim(low - pad, high + pad)
+        ax.set_xlim(-0.3, len(points) - 0.7)
+        return fig
+
+    raw = _svg_of(draw)
     numbered = next(_COUNTER)
     title = f"Trend of {row.kpi.code}"
     desc = "; ".join(_points_text(row)) if len(row.series) <= 6 else series_summary(row)
     return clean_svg(
-        _render(fig),
+        raw,
         prefix=f"kpi-spark-{row.kpi.pk}-{numbered}",
         title=title,
         desc=desc,
@@ -209,98 +251,104 @@ def kpi_chart_svg(row, *, width_in: float = 8.0, height_in: float = 3.6) -> Safe
     targets = list(kpi.targets.all())
     if not series and not targets:
         return mark_safe("")
-    with _LOCK, rc_context(RC):
+
+    def draw() -> Figure:
         fig = Figure(figsize=(width_in, height_in), dpi=72)
         ax = fig.add_axes((0.09, 0.22, 0.88, 0.64))
-    recorded = [
-        (mdates.date2num(_x(v)), float(v.value) if v.is_comparable else float("nan"))
-        for v in series
-    ]
-    if recorded:
-        ax.plot(
-            [x for x, _ in recorded],
-            [y for _, y in recorded],
-            color=BLUE,
-            linewidth=2,
-            marker="o",
-            markersize=6,
-            label="Value",
-        )
-    unreliable = [v for v in series if v.status == ValueStatus.UNRELIABLE and v.value is not None]
-    if unreliable:
-        ax.plot(
-            [mdates.date2num(_x(v)) for v in unreliable],
-            [float(v.value) for v in unreliable],
-            linestyle="none",
-            marker="o",
-            markersize=7,
-            markerfacecolor="white",
-            markeredgecolor=BLUE,
-            markeredgewidth=1.5,
-            label="Unreliable data",
-        )
-    dates_shown = [_x(v) for v in series] + [t.due_on for t in targets]
-    left = min(dates_shown) - timedelta(days=20)
-    right = max(dates_shown) + timedelta(days=20)
-    if targets:
-        xs = [left] + [t.due_on for t in targets] + [right]
-        ys = [targets[0].value] + [t.value for t in targets] + [targets[-1].value]
-        ax.step(
-            [mdates.date2num(x) for x in xs],
-            [float(y) for y in ys],
-            where="post",
-            color=BLACK,
-            linewidth=1.5,
-            linestyle=(0, (5, 3)),
-            label="Trajectory" if len(targets) > 1 else "Target",
-        )
-    ax.set_xlim(mdates.date2num(left), mdates.date2num(right))
-    if series:
-        ticks = [mdates.date2num(_x(v)) for v in series]
-        labels = [
-            _escape_math(v.period_label)
-            + ("\n(no data)" if v.value is None or v.status == ValueStatus.NO_DATA else "")
+        recorded = [
+            (mdates.date2num(_x(v)), float(v.value) if v.is_comparable else float("nan"))
             for v in series
         ]
-        step = max(1, len(series) // 12 + (1 if len(series) % 12 else 0))
-        ax.set_xticks(ticks[::step], labels[::step])
-        if len(series) > 6:
-            for label in ax.get_xticklabels():
-                label.set_rotation(30)
-                label.set_horizontalalignment("right")
-    else:
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator())
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    if kpi.unit == KpiUnit.PERCENTAGE:
-        ax.set_ylim(0, 100)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:.0f}%"))
-    else:
-        values = [float(v.value) for v in series if v.value is not None] + [
-            float(t.value) for t in targets
+        if recorded:
+            ax.plot(
+                [x for x, _ in recorded],
+                [y for _, y in recorded],
+                color=BLUE,
+                linewidth=2,
+                marker="o",
+                markersize=6,
+                label="Value",
+            )
+        unreliable = [
+            v for v in series if v.status == ValueStatus.UNRELIABLE and v.value is not None
         ]
-        top = max(values) if values else 1
-        bottom = min(0.0, min(values)) if values else 0
-        ax.set_ylim(bottom, top * 1.1 if top > 0 else 1)
-        ax.yaxis.set_major_formatter(
-            FuncFormatter(lambda y, _: _escape_math(figure(_decimal(y), kpi)))
-        )
-    ax.grid(axis="y", color=LIGHT_GREY, linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.tick_params(colors=BLACK, labelsize=10)
-    handles, _ = ax.get_legend_handles_labels()
-    if handles:
-        ax.legend(
-            loc="lower left",
-            bbox_to_anchor=(0, 1.02),
-            ncols=3,
-            frameon=False,
-            fontsize=10,
-        )
+        if unreliable:
+            ax.plot(
+                [mdates.date2num(_x(v)) for v in unreliable],
+                [float(v.value) for v in unreliable],
+                linestyle="none",
+                marker="o",
+                markersize=7,
+                markerfacecolor="white",
+                markeredgecolor=BLUE,
+                markeredgewidth=1.5,
+                label="Unreliable data",
+            )
+        dates_shown = [_x(v) for v in series] + [t.due_on for t in targets]
+        left = min(dates_shown) - timedelta(days=20)
+        right = max(dates_shown) + timedelta(days=20)
+        if targets:
+            xs = [left] + [t.due_on for t in targets] + [right]
+            ys = [targets[0].value] + [t.value for t in targets] + [targets[-1].value]
+            ax.step(
+                [mdates.date2num(x) for x in xs],
+                [float(y) for y in ys],
+                where="post",
+                color=BLACK,
+                linewidth=1.5,
+                linestyle=(0, (5, 3)),
+                label="Trajectory" if len(targets) > 1 else "Target",
+            )
+        ax.set_xlim(mdates.date2num(left), mdates.date2num(right))
+        if series:
+            ticks = [mdates.date2num(_x(v)) for v in series]
+            labels = [
+                _escape_math(v.period_label)
+                + ("\n(no data)" if v.value is None or v.status == ValueStatus.NO_DATA else "")
+                for v in series
+            ]
+            step = max(1, len(series) // 12 + (1 if len(series) % 12 else 0))
+            ax.set_xticks(ticks[::step], labels[::step])
+            if len(series) > 6:
+                for label in ax.get_xticklabels():
+                    label.set_rotation(30)
+                    label.set_horizontalalignment("right")
+        else:
+            ax.xaxis.set_major_locator(mdates.AutoDateLocator())
+            ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+        if kpi.unit == KpiUnit.PERCENTAGE:
+            ax.set_ylim(0, 100)
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:.0f}%"))
+        else:
+            values = [float(v.value) for v in series if v.value is not None] + [
+                float(t.value) for t in targets
+            ]
+            top = max(values) if values else 1
+            bottom = min(0.0, min(values)) if values else 0
+            ax.set_ylim(bottom, top * 1.1 if top > 0 else 1)
+            ax.yaxis.set_major_formatter(
+                FuncFormatter(lambda y, _: _escape_math(figure(_decimal(y), kpi)))
+            )
+        ax.grid(axis="y", color=LIGHT_GREY, linewidth=0.6)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.tick_params(colors=BLACK, labelsize=10)
+        handles, _ = ax.get_legend_handles_labels()
+        if handles:
+            ax.legend(
+                loc="lower left",
+                bbox_to_anchor=(0, 1.02),
+                ncols=3,
+                frameon=False,
+                fontsize=10,
+            )
+        return fig
+
+    raw = _svg_of(draw)
     numbered = next(_COUNTER)
     return clean_svg(
-        _render(fig),
+        raw,
         prefix=f"kpi-chart-{kpi.pk}-{numbered}",
         title=f"Chart of {kpi.code} {kpi.title} by period",
         desc=series_summary(row),
@@ -308,7 +356,5 @@ def kpi_chart_svg(row, *, width_in: float = 8.0, height_in: float = 3.6) -> Safe
     )
 
 
-def _decimal(number: float):
-    from decimal import Decimal
-
+def _decimal(number: float) -> Decimal:
     return Decimal(str(round(number, 2)))

@@ -106,8 +106,10 @@ class KpiValueForm(forms.Form):
         data["denominator_number"] = (
             self._read("denominator", parse_whole_number) if "denominator" in self.fields else None
         )
-        if data.get("period_label") and not self.has_error("period_start") and not self.has_error(
-            "period_end"
+        if (
+            data.get("period_label")
+            and not self.has_error("period_start")
+            and not self.has_error("period_end")
         ):
             try:
                 data["period"] = parse_period(data["period_label"], start=start, end=end)

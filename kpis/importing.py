@@ -389,7 +389,9 @@ def parse_date(cell: object) -> datetime.date | None:
 def parse_status(cell: object) -> str:
     text = re.sub(r"\s+", " ", _text(cell).lower())
     if text not in STATUS_WORDS:
-        raise CellError(f'"{_text(cell)}" is not a status: leave it blank, or write "no data" or "unreliable"')
+        raise CellError(
+            f'"{_text(cell)}" is not a status: leave it blank, or write "no data" or "unreliable"'
+        )
     return STATUS_WORDS[text]
 
 
@@ -451,7 +453,6 @@ class ValuePreparer:
         self.prepared: list[PreparedValue] = []
 
     def add(self, row, cells: dict[str, object], *, present: set[str]) -> None:
-        before = len(self.seen)
         problem_count = [0]
 
         def report(column, message):
@@ -550,7 +551,6 @@ class ValuePreparer:
                 clears_override=bool(existing and existing.rag_override and figures_changed),
             )
         )
-        del before
 
     def _cell(self, report, column: str, cells: dict[str, object], parse):
         try:

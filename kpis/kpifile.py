@@ -49,6 +49,21 @@ VALUE_KEYS = {
 }
 
 
+KPI_FIELDS = [
+    "title",
+    "position",
+    "unit",
+    "direction",
+    "amber_threshold",
+    "measurement",
+    "data_owner_id",
+    "baseline",
+    "baseline_period",
+    "baseline_note",
+    "is_active",
+]
+
+
 class KpiFileError(PlanFileError):
     """Every problem found in a KPI definitions file; nothing has been written."""
 
@@ -61,6 +76,7 @@ class KpiSpec:
     targets: list[dict]
     values: list  # PreparedValue
     is_new: bool
+    is_changed: bool = True
 
 
 @dataclass
@@ -87,12 +103,16 @@ class _Checker:
         for key in data:
             if key not in allowed:
                 where = f"{path}.{key}" if path else str(key)
-                self.problem(where, f'unknown key "{key}"; expected one of {", ".join(sorted(allowed))}')
+                self.problem(
+                    where, f'unknown key "{key}"; expected one of {", ".join(sorted(allowed))}'
+                )
 
     def check(self) -> KpiDocument:
         data = self.parsed.data
         if not isinstance(data, dict):
-            raise KpiFileError([Problem("", "the file must be a mapping with format, area, plan and kpis")])
+            raise KpiFileError(
+                [Problem("", "the file must be a mapping with format, area, plan and kpis")]
+            )
         self.unknown_keys(data, TOP_KEYS, "")
         if data.get("format") != FORMAT:
             self.problem("format", f'the first key must be "format: {FORMAT}"')
@@ -119,7 +139,9 @@ class _Checker:
         self.concerns = {c.number: c for c in plan.concerns.all()}
         self.action_refs = {ref.casefold() for ref in plan.actions.values_list("ref", flat=True)}
         self.posts = {p.title: p for p in Post.objects.filter(area=area)}
-        self.existing_kpis = {k.code: k for k in Kpi.objects.filter(plan=plan)}
+        self.existing_kpis = {
+            k.code: k for k in Kpi.objects.filter(plan=plan).select_related("section")
+        }
         self.existing_values = {
             (v.kpi_id, v.period_start, v.period_end): v
             for v in KpiValue.objects.filter(kpi__plan=plan)
@@ -137,18 +159,20 @@ class _Checker:
                 continue
             code = str(spec.get("code") or "").strip()
             if code in seen_codes:
-                self.problem(f"{path}.code", f'the code "{code}" is also used by kpis[{seen_codes[code]}]')
+                self.problem(
+                    f"{path}.code", f'the code "{code}" is also used by kpis[{seen_codes[code]}]'
+                )
                 continue
             seen_codes[code] = index
-            result = self.check_kpi(spec, path, plan)
+            result = self.check_kpi(spec, path, plan, position=index + 1)
             if result:
                 document.kpis.append(result)
         if self.problems:
             raise KpiFileError(self.problems)
         return document
 
-    def check_kpi(self, spec: dict, path: str, plan: Plan) -> KpiSpec | None:
-        before = len(self.problems)
+    def check_kpi(self, spec: dict, path: str, plan: Plan, position: int) -> KpiSpec | None:
+        problem_count = len(self.problems)
         self.unknown_keys(spec, KPI_KEYS, path)
         code = str(spec.get("code") or "").strip()
         title = str(spec.get("title") or "").strip()
@@ -160,11 +184,13 @@ class _Checker:
             self.problem(f"{path}.title", "a KPI needs a title")
         unit = spec.get("unit", KpiUnit.PERCENTAGE)
         if unit not in KpiUnit.values:
-            self.problem(f"{path}.unit", f'unit is one of {", ".join(KpiUnit.values)}')
+            self.problem(f"{path}.unit", f"unit is one of {', '.join(KpiUnit.values)}")
             unit = KpiUnit.NUMBER
         direction = spec.get("direction", KpiDirection.HIGHER_IS_BETTER)
         if direction not in KpiDirection.values:
-            self.problem(f"{path}.direction", f'direction is one of {", ".join(KpiDirection.values)}')
+            self.problem(
+                f"{path}.direction", f"direction is one of {', '.join(KpiDirection.values)}"
+            )
             direction = KpiDirection.HIGHER_IS_BETTER
         threshold = self.number(spec.get("amber_threshold", 0), f"{path}.amber_threshold")
         if threshold is not None and threshold < 0:
@@ -176,7 +202,9 @@ class _Checker:
         if spec.get("data_owner"):
             owner = self.posts.get(spec["data_owner"])
             if owner is None:
-                self.problem(f"{path}.data_owner", f'{plan.area} has no post "{spec["data_owner"]}"')
+                self.problem(
+                    f"{path}.data_owner", f'{plan.area} has no post "{spec["data_owner"]}"'
+                )
         concerns = []
         for i, number in enumerate(spec.get("concerns") or []):
             concern = self.concerns.get(number)
@@ -202,6 +230,9 @@ class _Checker:
             )
         existing = self.existing_kpis.get(code)
         kpi = existing or Kpi(plan=plan, code=code)
+        before = [getattr(kpi, name) for name in KPI_FIELDS] if existing else None
+        section_before = existing.section.name if existing and existing.section else None
+        kpi.position = position
         kpi.plan = plan
         kpi.title = title
         kpi.unit, kpi.direction = unit, direction
@@ -213,10 +244,10 @@ class _Checker:
         kpi.baseline_note = str(baseline.get("note") or "")
         kpi.is_active = bool(spec.get("active", True))
         kpi.section_name = section
-        if len(self.problems) > before:
+        if len(self.problems) > problem_count:
             return None
         values = self.check_values(spec.get("values") or [], f"{path}.values", kpi)
-        if len(self.problems) > before:
+        if len(self.problems) > problem_count:
             return None
         return KpiSpec(
             kpi=kpi,
@@ -225,6 +256,8 @@ class _Checker:
             targets=targets,
             values=values,
             is_new=existing is None,
+            is_changed=before != [getattr(kpi, name) for name in KPI_FIELDS]
+            or section_before != section,
         )
 
     def number(self, raw, path: str) -> Decimal | None:
@@ -257,7 +290,9 @@ class _Checker:
                 self.problem(f"{where}.due_on", f"another target is also due on {due_on}")
             seen.add(due_on)
             if value is not None:
-                out.append({"value": value, "due_on": due_on, "label": str(target.get("label") or "")})
+                out.append(
+                    {"value": value, "due_on": due_on, "label": str(target.get("label") or "")}
+                )
         return out
 
     def check_values(self, values, path: str, kpi: Kpi):

@@ -405,15 +405,15 @@ class KpiValue(TimeStampedModel):
             if self.value is not None or has_fraction:
                 add("status", "A value marked 'no data' cannot also give a figure.")
         else:
-            if has_fraction:
-                self._clean_fraction(add)
-            self.fill_value_from_fraction()
+            fraction_ok = self._clean_fraction(add) if has_fraction else True
+            if fraction_ok:
+                self.fill_value_from_fraction()
             if self.status == ValueStatus.RECORDED and self.value is None and not has_fraction:
                 add(
                     "value",
                     "Enter the value (or a numerator and denominator), or mark it 'no data'.",
                 )
-            if self.value is not None:
+            if self.value is not None and fraction_ok:
                 self._clean_value_for_unit(add)
         if self.rag_override and self.rag_override not in OVERRIDE_RAGS:
             add("rag_override", "An override is Red, Amber or Green.")
@@ -422,7 +422,8 @@ class KpiValue(TimeStampedModel):
         if errors:
             raise ValidationError(errors)
 
-    def _clean_fraction(self, add) -> None:
+    def _clean_fraction(self, add) -> bool:
+        """Check a numerator and denominator; False (with the problem added) if wrong."""
         kpi = self.kpi
         if not kpi.is_percentage:
             add(
@@ -430,31 +431,29 @@ class KpiValue(TimeStampedModel):
                 f"Only a percentage has a numerator and denominator; {kpi.code} is a "
                 f"{kpi.get_unit_display().lower()}.",
             )
-            return
-        if self.numerator is None:
+        elif self.numerator is None:
             add("numerator", "Give the numerator as well as the denominator.")
-            return
-        if self.denominator is None:
+        elif self.denominator is None:
             add("denominator", "Give the denominator as well as the numerator.")
-            return
-        if self.denominator <= 0:
+        elif self.denominator <= 0:
             add("denominator", "The denominator must be more than 0.")
-            return
-        if self.numerator > self.denominator:
+        elif self.numerator > self.denominator:
             add(
                 "numerator",
                 f"The numerator ({self.numerator}) cannot be more than the denominator "
                 f"({self.denominator}).",
             )
-            return
-        computed = percentage(self.numerator, self.denominator)
-        if self.value is not None and abs(self.value - computed) > PERCENT_TOLERANCE:
+        else:
+            computed = percentage(self.numerator, self.denominator)
+            if self.value is None or abs(self.value - computed) <= PERCENT_TOLERANCE:
+                return True
             add(
                 "value",
                 f"The value {format_number(self.value)} does not match "
                 f"{self.numerator}/{self.denominator} = {format_number(computed)}%: give one "
                 "or the other, or correct it.",
             )
+        return False
 
     def _clean_value_for_unit(self, add) -> None:
         unit = self.kpi.unit

@@ -4,17 +4,18 @@ A KPI value belongs to a period: the label is kept exactly as written ("Q3 2021/
 the period's first and last days are derived from it, or given explicitly (an explicit date
 always wins over what the label says). Labels read here:
 
-| Label | Example | Start | End |
-|-------|---------|-------|-----|
-| financial year | "2019/20", "2019-20", "FY 2019/20", "2019/20 financial year" | 1 Apr 2019 | 31 Mar 2020 |
-| academic year | "AY 2019/20", "academic year 2019/20", "2019/20 academic year" | 1 Sep 2019 | 31 Aug 2020 |
-| financial quarter | "Q3 2021/22", "2021/22 Q3", "Quarter 3 2021-22" (Q1 = Apr-Jun) | 1 Oct 2021 | 31 Dec 2021 |
-| calendar quarter | "Q1 2020", "2020 Q1" | 1 Jan 2020 | 31 Mar 2020 |
-| month | "Apr 2021", "April 2021", "04/2021", "2021-04" | 1 Apr 2021 | 30 Apr 2021 |
-| year to date | "2021/22 YTD", "YTD 2021/22" (the end must be given), "2021/22 YTD to December" | 1 Apr 2021 | end given, or end of the month named |
-| calendar year | "2019", "calendar year 2019" | 1 Jan 2019 | 31 Dec 2019 |
-| a day (a snapshot) | "30/12/2019", "at 30/12/19", "as at 30 December 2019", "2019-12-30" | that day | that day |
-| ranges and terms | "4/2019 to 3/2020", "April 2019 to March 2020", "Apr-Jun 2021", "Spring term 2020" | first day | last day |
+- financial year: "2019/20", "2019-20", "FY 2019/20" → 1 Apr 2019 to 31 Mar 2020
+- academic year: "AY 2019/20", "academic year 2019/20" → 1 Sep 2019 to 31 Aug 2020
+- financial quarter (Q1 = Apr-Jun): "Q3 2021/22", "2021/22 Q3", "Quarter 3 2021-22"
+  → 1 Oct 2021 to 31 Dec 2021
+- calendar quarter: "Q1 2020", "2020 Q1" → 1 Jan 2020 to 31 Mar 2020
+- month: "Apr 2021", "April 2021", "04/2021", "2021-04" → 1 to 30 Apr 2021
+- year to date: "2021/22 YTD to December" → 1 Apr 2021 to 31 Dec 2021; "2021/22 YTD" on its
+  own starts on 1 Apr 2021 and needs its end date given
+- calendar year: "2019", "calendar year 2019" → 1 Jan to 31 Dec 2019
+- a day (a snapshot): "30/12/2019", "at 30/12/19", "as at 30 December 2019" → that day
+- ranges and terms: "4/2019 to 3/2020", "April 2019 to March 2020", "Apr-Jun 2021",
+  "Spring term 2020" → first day of the first to last day of the last
 
 Bare "2019/20" is a **financial year** here, as in performance datasets (unlike the plan's
 timescales, where it is an academic year). Ranges and terms are read by
@@ -87,7 +88,9 @@ _MONTH = [
     _re(r"(?P<y>\d{4})-(?P<m>\d{1,2})"),
 ]
 _YTD = [
-    _re(rf"(?:{_FY_WORDS}\s*)?{_YY}\s*(?:ytd|year\s+to\s+date)(?:\s*(?:to|-|until)?\s*{_MON}(?:\s+(?P<y>\d{{4}}))?)?"),  # noqa: E501
+    _re(
+        rf"(?:{_FY_WORDS}\s*)?{_YY}\s*(?:ytd|year\s+to\s+date)(?:\s*(?:to|-|until)?\s*{_MON}(?:\s+(?P<y>\d{{4}}))?)?"
+    ),  # noqa: E501
     _re(rf"(?:ytd|year\s+to\s+date)\s*(?:{_FY_WORDS}\s*)?{_YY}"),
 ]
 _CALENDAR_YEAR = _re(r"(?:calendar\s+year\s*|cy\s*)?(?P<y>\d{4})")

@@ -12,8 +12,8 @@
 from __future__ import annotations
 
 from wsoa import permissions as area_rules
-from wsoa.permissions import require  # noqa: F401 - the one way views refuse a request
 from wsoa.models import Post
+from wsoa.permissions import require  # noqa: F401 - the one way views refuse a request
 
 
 def is_data_owner(user, kpi) -> bool:

@@ -50,10 +50,8 @@ def rate(
         return KpiRag.UNRELIABLE
     if target is None or direction == KpiDirection.NEITHER:
         return KpiRag.NO_TARGET
-    if direction == KpiDirection.HIGHER_IS_BETTER:
-        shortfall = target - value
-    else:
-        shortfall = value - target
+    higher = direction == KpiDirection.HIGHER_IS_BETTER
+    shortfall = target - value if higher else value - target
     if shortfall <= 0:
         return KpiRag.GREEN
     if shortfall <= amber_threshold:

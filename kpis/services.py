@@ -338,13 +338,15 @@ class KpiLoadResult:
     sections: int = 0
     kpis_created: int = 0
     kpis_updated: int = 0
+    kpis_unchanged: int = 0
     targets: int = 0
     values: ImportResult = field(default_factory=ImportResult)
     dry_run: bool = False
 
     def summary(self) -> str:
         return (
-            f"{self.kpis_created} KPIs created, {self.kpis_updated} updated, in "
+            f"{self.kpis_created} KPIs created, {self.kpis_updated} updated, "
+            f"{self.kpis_unchanged} unchanged, in "
             f"{self.sections} sections, with {self.targets} targets; values: "
             f"{self.values.summary()}"
         )
@@ -372,20 +374,22 @@ def kpi_file_load(*, user, raw: bytes, name: str, dry_run: bool = False) -> KpiL
         sections[section_name] = section
     result.sections = len(document.sections)
     actions = {action.ref.casefold(): action for action in Action.objects.filter(plan=plan)}
-    for position, spec in enumerate(document.kpis, start=1):
+    for spec in document.kpis:
         kpi = spec.kpi
         kpi.section = sections.get(kpi.section_name) if kpi.section_name else None
-        kpi.position = position
-        kpi.full_clean()
-        _save_with_history(kpi, user=user, reason=f"Loaded from {name}")
+        if spec.is_new or spec.is_changed:
+            kpi.full_clean()
+            _save_with_history(kpi, user=user, reason=f"Loaded from {name}")
         kpi.concerns.set(spec.concerns)
         kpi.actions.set([actions[ref.casefold()] for ref in spec.action_refs])
         kpi_targets_set(user=user, kpi=kpi, targets=spec.targets)
         result.targets += len(spec.targets)
         if spec.is_new:
             result.kpis_created += 1
-        else:
+        elif spec.is_changed:
             result.kpis_updated += 1
+        else:
+            result.kpis_unchanged += 1
         targets = list(kpi.targets.all())
         for item in spec.values:
             value = item.value

@@ -11,7 +11,9 @@ urlpatterns = [
         name="kpi-dataset-export",
     ),
     path("plans/<int:plan_pk>/kpis/import/", views.KpiImportView.as_view(), name="kpi-import"),
-    path("plans/<int:plan_pk>/kpis/<int:kpi_pk>/", views.KpiDetailView.as_view(), name="kpi-detail"),
+    path(
+        "plans/<int:plan_pk>/kpis/<int:kpi_pk>/", views.KpiDetailView.as_view(), name="kpi-detail"
+    ),
     path(
         "plans/<int:plan_pk>/kpis/<int:kpi_pk>/values/new/",
         views.KpiValueRecordView.as_view(),

@@ -248,7 +248,9 @@ class KpiValueOverrideView(KpiMixin, FormView):
                 for error in errors:
                     form.add_error("reason" if name == "override_reason" else "rag", error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved the rating of {self.kpi.code} for {self.value.period_label}.")
+        messages.success(
+            self.request, f"Saved the rating of {self.kpi.code} for {self.value.period_label}."
+        )
         return redirect("kpi-detail", self.plan.pk, self.kpi.pk)
 
     def get_context_data(self, **kwargs):

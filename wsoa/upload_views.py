@@ -94,8 +94,9 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
                 for note in result.report.notes:
                     messages.info(request, note)
                 return redirect("plan-detail", plan_pk=plan.pk)
-    return render(
-        request,
-        "wsoa/plan_upload.html",
-        {"form": form, "problems": problems, "result": result},
-    )
+    context = {"form": form, "problems": problems, "result": result}
+    if result:
+        # Counters as lists: a template would read `created.items` as the count of "items".
+        context["would_create"] = [(what, n) for what, n in result.report.created.items() if n]
+        context["would_change"] = [(what, n) for what, n in result.report.updated.items() if n]
+    return render(request, "wsoa/plan_upload.html", context)

@@ -69,6 +69,12 @@ def css_string(value):
     from django.utils.safestring import mark_safe  # noqa: PLC0415
 
     text = str(value)
-    for char, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", " "), ("<", "\\3c "), (">", "\\3e ")):
+    for char, escaped in (
+        ("\\", "\\\\"),
+        ('"', '\\"'),
+        ("\n", " "),
+        ("<", "\\3c "),
+        (">", "\\3e "),
+    ):
         text = text.replace(char, escaped)
     return mark_safe(text)

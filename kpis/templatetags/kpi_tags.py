@@ -99,7 +99,7 @@ def kpi_value_rag(value) -> SafeString:
 
 @register.simple_tag
 def kpi_change(change: Change, kpi) -> SafeString:
-    """"▲ 5 points, improved" — the arrow is decoration; the words carry the meaning."""
+    """ "▲ 5 points, improved" — the arrow is decoration; the words carry the meaning."""
     if change.trend == Trend.NOT_COMPARABLE or change.amount is None:
         return mark_safe('<span class="kpi-change kpi-change--none">No comparison</span>')
     if change.trend == Trend.NO_CHANGE:
@@ -118,8 +118,7 @@ def kpi_change(change: Change, kpi) -> SafeString:
         Trend.DOWN: "",
     }[Trend(change.trend)]
     return format_html(
-        '<span class="kpi-change kpi-change--{}"><span aria-hidden="true">{} </span>'
-        "{} {}{}</span>",
+        '<span class="kpi-change kpi-change--{}"><span aria-hidden="true">{} </span>{} {}{}</span>',
         change.trend,
         change.arrow,
         direction,

@@ -4,10 +4,11 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from governance.models import Board
 from kpis.models import Kpi, KpiDirection, KpiSection, KpiTarget, KpiUnit, KpiValue, ValueStatus
 from kpis.periods import parse_period
 from kpis.rag import rate_value
-from tests.wsoa.factories import PlanFactory
+from tests.wsoa.factories import LocalAreaFactory, PlanFactory
 
 
 class KpiSectionFactory(DjangoModelFactory):
@@ -87,3 +88,19 @@ class KpiValueFactory(DjangoModelFactory):
         rate_value(value, kpi=value.kpi, targets=list(value.kpi.targets.all()))
         value.save()
         return value
+
+
+class BoardFactory(DjangoModelFactory):
+    """A board overseeing `concerns` (kept here so these tests depend only on the model)."""
+
+    class Meta:
+        model = Board
+        skip_postgeneration_save = True
+
+    area = factory.SubFactory(LocalAreaFactory)
+    name = factory.Sequence(lambda n: f"Board {n}")
+
+    @factory.post_generation
+    def concerns(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.concerns.set(extracted)

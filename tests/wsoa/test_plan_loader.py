@@ -8,6 +8,7 @@ import copy
 import datetime
 import io
 import json
+import re
 
 import pytest
 import yaml
@@ -21,6 +22,7 @@ from tests.wsoa.factories import PlanFactory
 from tests.wsoa.plan_files import (
     EXAMPLESHIRE,
     EXPECTED_COUNTS,
+    FORMAT_GUIDE,
     KINGSTON,
     line_of,
     plan_counts,
@@ -32,6 +34,7 @@ from wsoa.models import Plan, Post
 from wsoa.planfile.parse import PlanFileError
 from wsoa.planfile.validate import SPECS
 from wsoa.services import plan_load
+from wsoa.timescales import parse_timescale
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +217,10 @@ BAD_FILES = {
     "not JSON": (b'{"a":', "line 1: not valid JSON: Expecting value (column 6)"),
     "empty": (b"", "is empty"),
     "only blank lines": (b"\n   \n\n", "is empty"),
-    "not UTF-8": ("area:\n  name: Café\n".encode("latin-1"), "is not UTF-8 text (byte 17 cannot be read)"),
+    "not UTF-8": (
+        "area:\n  name: Café\n".encode("latin-1"),
+        "is not UTF-8 text (byte 17 cannot be read)",
+    ),
     "a list, not a plan": (b"- one\n- two\n", "a plan file must be a mapping"),
     "unknown rating code": (
         bad_plan(_unknown_rating),
@@ -258,9 +264,8 @@ def test_file_larger_than_the_limit_is_refused_before_it_is_read(settings):
         run_load_plan(KINGSTON)
 
     assert row_counts() == before
-    assert (
-        f"{KINGSTON} is {size:,} bytes; the largest plan file accepted is 1,000 bytes"
-        in str(caught.value)
+    assert f"{KINGSTON} is {size:,} bytes; the largest plan file accepted is 1,000 bytes" in str(
+        caught.value
     )
 
 
@@ -326,7 +331,7 @@ def test_a_number_where_a_ref_is_expected_asks_for_quotes():
     problems = problems_of(raw)
 
     assert any(
-        'concerns[0].outcomes[0].ref: 1.1 was read as a number: put the ref in quotes' in p
+        "concerns[0].outcomes[0].ref: 1.1 was read as a number: put the ref in quotes" in p
         for p in problems
     )
 
@@ -481,3 +486,39 @@ def test_a_broken_document_is_refused_with_problems_and_the_database_is_unchange
     assert caught.value.problems, how
     assert all(str(problem) for problem in caught.value.problems)
     assert row_counts() == before, how
+
+
+# --- The format guide's timescale examples are what the loader derives ------------------
+
+
+def _guide_date(text: str) -> datetime.date | None:
+    text = text.strip()
+    if text in ("–", "none", ""):
+        return None
+    return datetime.datetime.strptime(text, "%d %b %Y").date()
+
+
+def timescale_examples() -> list[tuple[str, datetime.date | None, datetime.date | None]]:
+    """Rows of the "Examples" table of docs/plan-format.md: (text, start, due)."""
+    guide = FORMAT_GUIDE.read_text(encoding="utf-8")
+    table = guide.split("### Examples", 1)[1].split("###", 1)[0]
+    examples = []
+    for row in table.splitlines():
+        cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+        if len(cells) != 4 or "`" not in cells[0]:
+            continue
+        texts = re.findall(r"`([^`]*)`", cells[0])
+        dues = cells[2].split(", ")
+        for index, text in enumerate(texts):
+            due = dues[index] if len(dues) == len(texts) else dues[0]
+            examples.append((text, _guide_date(cells[1]), _guide_date(due)))
+    return examples
+
+
+def test_the_format_guide_shows_the_dates_the_loader_derives():
+    examples = timescale_examples()
+
+    assert len(examples) >= 25
+    for text, start, due in examples:
+        parsed = parse_timescale(text)
+        assert (text, parsed.start, parsed.due) == (text, start, due)
