@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db import transaction
+from django.db.models import Max
 from simple_history.admin import SimpleHistoryAdmin
 
 from governance.models import (
@@ -14,6 +16,7 @@ from governance.models import (
     Minute,
     UpdateReminder,
 )
+from governance.services import board_pack_issue
 
 
 class BoardMemberInline(admin.TabularInline):
@@ -65,10 +68,12 @@ class MeetingActionInline(admin.TabularInline):
     fk_name = "raised_at"
     extra = 0
     fields = ["number", "description", "owner", "due_date", "status", "closed_on"]
-    readonly_fields = ["number"]
+    readonly_fields = ["number", "description", "owner", "due_date", "status", "closed_on"]
+    show_change_link = True
+    can_delete = False
 
     def has_add_permission(self, request, obj=None):
-        # Numbered per board by the service: add meeting actions in the tracker.
+        # Meeting actions are numbered in the board's log: add them on their own page.
         return False
 
 
@@ -114,14 +119,48 @@ class MeetingActionUpdateInline(admin.TabularInline):
 
 @admin.register(MeetingAction)
 class MeetingActionAdmin(admin.ModelAdmin):
+    """Numbered per board automatically; every change leaves a history row."""
+
     list_display = ["ref", "description", "owner", "due_date", "status", "board"]
     list_filter = ["board", "status"]
     search_fields = ["description", "owner"]
-    readonly_fields = ["board", "number", "raised_at"]
+    fields = [
+        "board",
+        "raised_at",
+        "description",
+        "owner",
+        "owner_member",
+        "due_date",
+        "plan_action",
+        "status",
+        "closed_on",
+        "closed_at",
+        "latest_note",
+    ]
+    raw_id_fields = ["plan_action"]
     inlines = [MeetingActionUpdateInline]
 
-    def has_add_permission(self, request):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        return ["board", "raised_at"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            previous = MeetingAction.objects.filter(pk=obj.pk).first() if change else None
+            if not change:
+                obj.number = (
+                    MeetingAction.objects.filter(board=obj.board).aggregate(n=Max("number"))["n"]
+                    or 0
+                ) + 1
+            super().save_model(request, obj, form, change)
+            MeetingActionUpdate.objects.create(
+                meeting_action=obj,
+                from_status=previous.status if previous else "",
+                to_status=obj.status,
+                from_due_date=previous.due_date if previous else None,
+                to_due_date=obj.due_date,
+                note="Changed in the admin" if change else "Raised (added in the admin)",
+                changed_by=request.user,
+            )
 
 
 @admin.register(ForwardPlanItem)
@@ -132,30 +171,40 @@ class ForwardPlanItemAdmin(SimpleHistoryAdmin):
 
 @admin.register(BoardPack)
 class BoardPackAdmin(admin.ModelAdmin):
-    """Read-only: an issued pack never changes."""
+    """An issued pack never changes: adding one here issues the next version for the meeting
+    (as "Issue board pack" does); existing packs are read-only."""
 
     list_display = ["meeting", "version", "issued_at", "issued_by", "as_at"]
     list_filter = ["meeting__board"]
-    readonly_fields = ["meeting", "version", "issued_at", "issued_by", "as_at", "note", "snapshot"]
 
-    def has_add_permission(self, request):
-        return False
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["meeting", "note"]
+        return ["meeting", "version", "issued_at", "issued_by", "as_at", "note", "snapshot"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj) if obj else []
 
     def has_change_permission(self, request, obj=None):
-        return False
+        return obj is None and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        pack = board_pack_issue(user=request.user, meeting=obj.meeting, note=obj.note)
+        obj.pk, obj.version, obj.issued_at = pack.pk, pack.version, pack.issued_at
+        obj._state.adding = False
+
 
 @admin.register(UpdateReminder)
 class UpdateReminderAdmin(admin.ModelAdmin):
+    """The record of reminders sent. Adding one by hand stops that reminder being sent."""
+
     list_display = ["recipient_email", "action", "meeting", "sent_at"]
     list_filter = ["meeting__board"]
     search_fields = ["recipient_email"]
-
-    def has_add_permission(self, request):
-        return False
+    raw_id_fields = ["action"]
 
     def has_change_permission(self, request, obj=None):
-        return False
+        return obj is None and super().has_change_permission(request, obj)

@@ -103,9 +103,9 @@ def parse_meeting_file(raw: bytes) -> dict:
     kinds = set(OrganisationKind.values)
     for i, org in enumerate(data.get("organisations") or []):
         where = f"organisations[{i}]"
-        if check.keys(where, org, {"name", "short_name", "kind"}, {"name"}):
-            if org.get("kind", "other") not in kinds:
-                check.problems.append(f"{where}: unknown kind {org['kind']!r}")
+        known = check.keys(where, org, {"name", "short_name", "kind"}, {"name"})
+        if known and org.get("kind", "other") not in kinds:
+            check.problems.append(f"{where}: unknown kind {org['kind']!r}")
 
     initials = set()
     chairs = 0

@@ -25,7 +25,7 @@ def refs(rows):
 
 def row_counts(**counts):
     """A matrix row from keyword counts; unnamed levels are 0."""
-    row = {code: 0 for code in ("RED", "AMBER", "LIGHT GREEN", "DARK GREEN", "COMPLETED")}
+    row = dict.fromkeys(("RED", "AMBER", "LIGHT GREEN", "DARK GREEN", "COMPLETED"), 0)
     row["UNRATED"] = 0
     for key, value in counts.items():
         row[key.replace("_", " ").upper()] = value

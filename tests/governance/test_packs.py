@@ -157,7 +157,7 @@ def test_pack_xlsx_has_one_sheet_per_section(client, scenario, issued, member_of
     red_cell = workbook["RAG summary"].cell(row=header_row, column=2)
     assert red_cell.fill.fgColor.rgb.endswith(scenario.levels.red.colour.lstrip("#").upper())
     assert workbook["KPIs"].cell(row=5, column=1).value == "No KPI dataset yet."
-    log = [r for r in workbook["Meeting action log"].iter_rows(min_row=5, values_only=True)]
+    log = list(workbook["Meeting action log"].iter_rows(min_row=5, values_only=True))
     assert [r[0] for r in log] == ["A1", "A4"]
 
 

@@ -18,7 +18,7 @@ from tests.governance.factories import (
     move_due_date,
     rate,
 )
-from tests.wsoa.factories import ConcernFactory, PlanFactory, PostFactory, level
+from tests.wsoa.factories import ConcernFactory, PlanFactory, PostFactory
 from wsoa.models import Role
 
 pytestmark = pytest.mark.django_db
