@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import (
@@ -152,29 +153,25 @@ def level_data(level: RatingLevel) -> dict:
     }
 
 
-def _leads(action: Action) -> str:
-    return "; ".join(post.holder_display or post.title for post in action.leads.all())
-
-
-def _lead_posts(action: Action) -> str:
-    return "; ".join(post.title for post in action.leads.all())
-
-
-def _action_row(action: Action) -> dict:
-    return {
-        "pk": action.pk,
-        "plan_pk": action.plan_id,
-        "ref": action.ref,
-        "description": action.description,
-        "concern_number": action.concern.number,
-        "leads": _lead_posts(action),
-        "due_date": iso(action.due_as_at),
-        "level": action.now_level_id,
-        "previous_level": getattr(action, "before_level_id", None),
-        "kind": action.now_kind,
-        "last_update_on": iso(action.now_on),
-        "narrative": action.now_narrative or "",
-    }
+def _action_row(action) -> dict:
+    """An action as the dashboard and the pack show it (built once per action)."""
+    row = getattr(action, "row", None)
+    if row is None:
+        row = action.row = {
+            "pk": action.pk,
+            "plan_pk": action.plan_id,
+            "ref": action.ref,
+            "description": action.description,
+            "concern_number": action.concern_number,
+            "leads": action.leads,
+            "due_date": iso(action.due_as_at),
+            "level": action.now_level_id,
+            "previous_level": action.before_level_id,
+            "kind": action.now_kind,
+            "last_update_on": iso(action.now_on),
+            "narrative": action.now_narrative or "",
+        }
+    return row
 
 
 def kpi_section(board: Board, *, as_at: datetime.date) -> dict:
@@ -301,7 +298,23 @@ def _meeting_data(meeting: Meeting) -> dict:
     }
 
 
-def _dashboard_actions(board, *, as_at, known_by, window) -> list[Action]:
+ACTION_FIELDS = (
+    "pk",
+    "plan_id",
+    "ref",
+    "description",
+    "concern_id",
+    "concern__number",
+    "concern__title",
+    "plan__title",
+    "plan__concern_label",
+    "plan__rating_scheme_id",
+)
+
+
+def _dashboard_actions(board, *, as_at, known_by, window) -> list[SimpleNamespace]:
+    """The board's actions with their status as at `as_at` (and at the last meeting), as
+    light rows: values(), not model instances, so a thousand actions stay cheap."""
     queryset = with_status_as_at(board_actions(board), on=as_at, known_by=known_by)
     queryset = with_due_date_as_at(queryset, on=as_at, known_by=known_by, subject="action")
     if window.exists:
@@ -321,17 +334,42 @@ def _dashboard_actions(board, *, as_at, known_by, window) -> list[Action]:
             signed_off_since=Value(False, output_field=BooleanField()),
             sent_back_since=Value(False, output_field=BooleanField()),
         )
-    return list(
-        queryset.select_related("concern", "concern__plan")
-        .prefetch_related("leads")
-        .order_by("plan_id", "concern__number", "position", "pk")
+    annotations = (
+        "due_as_at",
+        "now_level_id",
+        "now_kind",
+        "now_on",
+        "now_narrative",
+        "before_level_id",
+        "signed_off_since",
+        "sent_back_since",
     )
+    rows = queryset.order_by("plan_id", "concern__number", "position", "pk").values(
+        *ACTION_FIELDS, *annotations
+    )
+    leads = defaultdict(list)
+    for action_id, title in (
+        Action.leads.through.objects.filter(action__in=board_actions(board).values("pk"))
+        .order_by("post__title")
+        .values_list("action_id", "post__title")
+    ):
+        leads[action_id].append(title)
+    result = []
+    for row in rows:
+        row["concern_number"] = row.pop("concern__number")
+        row["concern_title"] = row.pop("concern__title")
+        row["plan_title"] = row.pop("plan__title")
+        row["plan_concern_label"] = row.pop("plan__concern_label")
+        row["plan_scheme_id"] = row.pop("plan__rating_scheme_id")
+        row["leads"] = "; ".join(leads[row["pk"]])
+        result.append(SimpleNamespace(**row))
+    return result
 
 
-def _dashboard_milestones(board, *, as_at, known_by, window) -> list[Milestone]:
+def _dashboard_milestones(board, *, as_at, known_by, window) -> list[SimpleNamespace]:
     """Milestones completed since the last meeting, or overdue as at `as_at`."""
     queryset = with_due_date_as_at(
-        Milestone.objects.filter(action__in=board_actions(board)),
+        Milestone.objects.filter(action__in=board_actions(board).values("pk")),
         on=as_at,
         known_by=known_by,
         subject="milestone",
@@ -340,11 +378,20 @@ def _dashboard_milestones(board, *, as_at, known_by, window) -> list[Milestone]:
     wanted = Q(due_as_at__lt=as_at) & not_done
     if window.exists:
         wanted |= Q(completed_on__gt=window.previous_on, completed_on__lte=as_at)
-    return list(
+    rows = (
         queryset.filter(wanted)
-        .select_related("action")
         .order_by("due_as_at", "action__ref", "position", "pk")
+        .values(
+            "pk",
+            "action_id",
+            "action__plan_id",
+            "action__ref",
+            "description",
+            "due_as_at",
+            "completed_on",
+        )
     )
+    return [SimpleNamespace(**row) for row in rows]
 
 
 def _due_date_changes(board, *, window) -> list[DueDateChange]:
@@ -359,25 +406,24 @@ def _due_date_changes(board, *, window) -> list[DueDateChange]:
     )
 
 
-def _rag_summary(actions: list[Action], levels: dict[int, RatingLevel]) -> list[dict]:
+def _rag_summary(actions: list[SimpleNamespace], levels: dict[int, RatingLevel]) -> list[dict]:
     """Per plan: concerns × the plan's levels (plus Not yet rated), with totals."""
-    by_plan: dict[int, list[Action]] = defaultdict(list)
+    by_plan: dict[int, list[SimpleNamespace]] = defaultdict(list)
     for action in actions:
         by_plan[action.plan_id].append(action)
     summaries = []
-    for plan_actions in by_plan.values():
-        plan: Plan = plan_actions[0].concern.plan
-        plan_levels = [lv for lv in levels.values() if lv.scheme_id == plan.rating_scheme_id]
+    for plan_id, plan_actions in by_plan.items():
+        first = plan_actions[0]
+        plan_levels = [lv for lv in levels.values() if lv.scheme_id == first.plan_scheme_id]
         columns = [lv.pk for lv in sorted(plan_levels, key=lambda lv: lv.rank)] + [None]
         rows: dict[int, dict] = {}
         for action in plan_actions:
-            concern = action.concern
             row = rows.setdefault(
-                concern.pk,
+                action.concern_id,
                 {
-                    "concern_pk": concern.pk,
-                    "number": concern.number,
-                    "title": concern.title,
+                    "concern_pk": action.concern_id,
+                    "number": action.concern_number,
+                    "title": action.concern_title,
                     "counts": defaultdict(int),
                 },
             )
@@ -400,9 +446,9 @@ def _rag_summary(actions: list[Action], levels: dict[int, RatingLevel]) -> list[
             )
         summaries.append(
             {
-                "pk": plan.pk,
-                "title": plan.title,
-                "concern_label": plan.concern_label,
+                "pk": plan_id,
+                "title": first.plan_title,
+                "concern_label": first.plan_concern_label,
                 "columns": columns,
                 "rows": table,
                 "totals": [{"level": col, "count": column_totals[col]} for col in columns],
@@ -466,12 +512,12 @@ def _since_last_meeting(actions, milestones, changes, levels, window) -> dict:
     }
 
 
-def _milestone_row(milestone: Milestone) -> dict:
+def _milestone_row(milestone: SimpleNamespace) -> dict:
     return {
         "pk": milestone.pk,
         "action_pk": milestone.action_id,
-        "plan_pk": milestone.action.plan_id,
-        "action_ref": milestone.action.ref,
+        "plan_pk": milestone.action__plan_id,
+        "action_ref": milestone.action__ref,
         "description": milestone.description,
         "due_date": iso(milestone.due_as_at),
         "completed_on": iso(milestone.completed_on),

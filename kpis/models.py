@@ -71,7 +71,7 @@ class KpiSection(TimeStampedModel):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["plan", "position", "name"]
+        ordering = ["plan_id", "position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "name"], name="kpi_section_unique_in_plan"),
         ]
@@ -191,7 +191,7 @@ class Kpi(TimeStampedModel):
 
     class Meta:
         verbose_name = "KPI"
-        ordering = ["plan", "section__position", "position", "code"]
+        ordering = ["plan_id", "section__position", "position", "code"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="kpi_code_unique_in_plan"),
             models.CheckConstraint(
@@ -239,7 +239,7 @@ class KpiTarget(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["kpi", "due_on"]
+        ordering = ["kpi_id", "due_on"]
         constraints = [
             models.UniqueConstraint(fields=["kpi", "due_on"], name="kpi_target_one_per_date"),
         ]
@@ -321,7 +321,7 @@ class KpiValue(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["kpi", "period_end", "period_start"]
+        ordering = ["kpi_id", "period_end", "period_start"]
         constraints = [
             models.UniqueConstraint(
                 fields=["kpi", "period_start", "period_end"], name="kpi_value_one_per_period"

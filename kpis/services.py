@@ -117,8 +117,10 @@ def kpi_value_record(
     the old figure); the history keeps both.
     """
     permissions.require(permissions.can_enter_values(user, kpi))
-    same_period = KpiValue.objects.select_for_update().filter(
-        kpi=kpi, period_start=period.start, period_end=period.end
+    same_period = (
+        KpiValue.objects.select_for_update()
+        .filter(kpi=kpi, period_start=period.start, period_end=period.end)
+        .order_by()
     )
     if instance is not None:
         clash = same_period.exclude(pk=instance.pk).first()
@@ -162,7 +164,7 @@ def kpi_value_override(*, user, value: KpiValue, rag: str, reason: str) -> KpiVa
     """Override a value's computed RAG (Red, Amber or Green), with the reason shown beside it.
     An empty `rag` removes the override (a reason is still recorded in the history)."""
     permissions.require(permissions.can_override_rag(user, value.kpi.plan))
-    value = KpiValue.objects.select_for_update().select_related("kpi").get(pk=value.pk)
+    value = KpiValue.objects.select_for_update(of=("self",)).select_related("kpi").get(pk=value.pk)
     reason = (reason or "").strip()
     if rag and rag not in (KpiRag.RED, KpiRag.AMBER, KpiRag.GREEN):
         raise ValidationError({"rag_override": "An override is Red, Amber or Green."})

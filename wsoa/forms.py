@@ -35,6 +35,7 @@ class PlanUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> carries the token
         self.helper.layout = Layout(
             Field("plan_file"),
             Field.checkbox("update"),

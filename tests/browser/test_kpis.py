@@ -8,7 +8,13 @@ import pytest
 
 from kpis.models import KpiValue
 from tests.browser.conftest import assert_accessible
-from tests.kpis.factories import KpiFactory, KpiSectionFactory, KpiTargetFactory, KpiValueFactory
+from tests.kpis.factories import (
+    BoardFactory,
+    KpiFactory,
+    KpiSectionFactory,
+    KpiTargetFactory,
+    KpiValueFactory,
+)
 from tests.kpis.helpers import xlsx_bytes
 from tests.wsoa.factories import (
     ConcernFactory,
@@ -60,6 +66,7 @@ def dataset():
     ehc1 = KpiFactory(plan=plan, section=ehc, code="EHC1", title="Total EHC plans", count=True)
     KpiValueFactory(kpi=ehc1, period="at 30/12/18", value=1157)
     KpiValueFactory(kpi=ehc1, period="at 30/12/19", value=1312)
+    BoardFactory(area=plan.area, name="SEND Partnership Board", concerns=[concern])
     return plan
 
 
@@ -151,3 +158,28 @@ def test_value_form_and_board_member_view_are_accessible(page, sign_in, live_ser
     page.get_by_role("button", name="Save value").click()
     page.wait_for_load_state()
     assert page.get_by_text("Saved H1 for Q1 2020/21: 96%, rated Green.").is_visible()
+
+
+def test_programme_lead_overrides_a_rating_and_a_board_reads_its_dataset(
+    page, sign_in, live_server, dataset
+):
+    lead = UserFactory(username="lead")
+    MembershipFactory(user=lead, area=dataset.area, role=Role.PROGRAMME_LEAD)
+    kpi = dataset.kpis.get(code="H1")
+    value = KpiValueFactory(kpi=kpi, period="Q3 2021/22", value=93)
+    sign_in("lead")
+    page.goto(f"{live_server.url}/plans/{dataset.pk}/kpis/{kpi.pk}/values/{value.pk}/rating/")
+    assert_accessible(page)
+    page.get_by_label("Red").check()
+    page.get_by_label("Why?").fill("Recruitment gaps will worsen Q4")
+    page.get_by_role("button", name="Save rating").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("(override: Recruitment gaps will worsen Q4)").first.is_visible()
+
+    board = dataset.area.boards.get()
+    page.goto(f"{live_server.url}/boards/{board.pk}/kpis/")
+    assert page.get_by_role("heading", name="Red or worsened").is_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/kpis/")
+    assert page.get_by_role("link", name="SEND Partnership Board KPI dataset").is_visible()
+    assert_accessible(page)

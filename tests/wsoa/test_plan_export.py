@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actions.models import Action, StatusUpdate
-from tests.actions.factories import StatusUpdateFactory
+from tests.actions.factories import ActionFactory, StatusUpdateFactory
 from tests.wsoa.factories import LocalAreaFactory, PlanFactory, UserFactory
 from tests.wsoa.plan_files import (
     EXAMPLESHIRE,
@@ -290,3 +290,21 @@ def test_export_command_refuses_a_plan_that_does_not_exist():
         call_command("export_plan", plan="999")
     with pytest.raises(CommandError, match='There is no plan titled "Nothing"'):
         call_command("export_plan", plan="Nothing")
+
+
+def test_actions_without_an_outcome_are_exported_under_an_outcome_of_their_own():
+    plan = load(to_yaml(small_document()))
+    concern = plan.concerns.get()
+    ActionFactory(loose=True, concern=concern, ref="1.9", description="Loose action")
+
+    text, notes = plan_export_text(plan=plan)
+
+    outcomes = yaml.safe_load(text)["concerns"][0]["outcomes"]
+    assert outcomes[-1]["statement"] == "Actions not under an outcome"
+    assert [a["ref"] for a in outcomes[-1]["actions"]] == ["1.9"]
+    assert notes == [
+        '1 action(s) of concern 1 have no outcome; they are written under an outcome "Actions '
+        'not under an outcome"'
+    ]
+    forget_area(plan)
+    assert plan_counts(load(text.encode()))["actions"] == 2

@@ -6,6 +6,7 @@ For a developer's machine only: the accounts have known passwords.
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -51,6 +52,9 @@ class Command(BaseCommand):
                     self.stdout.write(f"{path.name} is already loaded.")
                 else:
                     raise CommandError(f"{path.name}: {exc}") from exc
+        kpis = Path(settings.BASE_DIR) / "fixtures" / "kingston-kpis.yaml"
+        if kpis.exists():
+            call_command("load_kpis", str(kpis), stdout=self.stdout)
         with transaction.atomic():
             self._create_users()
         self._print_accounts()
