@@ -5,57 +5,22 @@ so a pack downloaded a year later shows what the board was given."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from governance.models import BoardPack
+from governance.presenters import levels_for_display, present_dashboard
 from governance.templatetags.governance_tags import isodate
-from wsoa.models import readable_text_colour
-
-
-@dataclass(frozen=True)
-class DisplayLevel:
-    """A rating level as the snapshot recorded it, with what the rating tags need."""
-
-    pk: int
-    code: str
-    label: str
-    colour: str
-    meaning: str
-    rank: int
-    is_complete: bool = False
-    needs_attention: bool = False
-    text_colour: str = ""
-
-    @property
-    def css_class(self) -> str:
-        return f"wsoa-rating--{self.pk}"
-
-
-def levels_for_display(snapshot: dict) -> dict[str, DisplayLevel]:
-    levels = {}
-    for key, data in snapshot.get("levels", {}).items():
-        levels[key] = DisplayLevel(
-            pk=data["pk"],
-            code=data["code"],
-            label=data["label"],
-            colour=data["colour"],
-            meaning=data.get("meaning", ""),
-            rank=data["rank"],
-            is_complete=data.get("is_complete", False),
-            needs_attention=data.get("needs_attention", False),
-            text_colour=data.get("text_colour") or readable_text_colour(data["colour"]),
-        )
-    return levels
 
 
 def pack_context(pack: BoardPack) -> dict:
+    dash = present_dashboard(pack.snapshot, live=False)
     return {
         "pack": pack,
-        "dash": pack.snapshot,
-        "dash_levels": levels_for_display(pack.snapshot),
+        "snapshot": pack.snapshot,
+        "dash": dash,
+        "dash_levels": dash["display_levels"],
         "link_cells": False,
     }
 

@@ -29,10 +29,14 @@ from governance.models import (
     MeetingAction,
     Minute,
 )
+from governance.presenters import present_dashboard
 from wsoa import permissions as wsoa_permissions
 from wsoa.models import LocalArea
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# The live dashboard shows the first rows of each list (a chair reads it in two minutes);
+# "Show all" and the board pack show every row.
+DASHBOARD_LIST_LIMIT = 25
 
 
 class BoardMixin:
@@ -498,10 +502,18 @@ class MeetingDashboardView(BoardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         as_at, as_at_error = parse_as_at(self.request)
-        dashboard = selectors.meeting_dashboard(self.meeting, as_at=as_at)
+        show_all = self.request.GET.get("show") == "all"
+        dashboard = present_dashboard(
+            selectors.meeting_dashboard(self.meeting, as_at=as_at),
+            live=True,
+            limit=None if show_all else DASHBOARD_LIST_LIMIT,
+        )
+        query = self.request.GET.copy()
+        query["show"] = "all"
         context.update(
+            show_all_url="" if show_all else f"?{query.urlencode()}",
             dash=dashboard,
-            dash_levels=packs.levels_for_display(dashboard),
+            dash_levels=dashboard["display_levels"],
             as_at_error=as_at_error,
             as_at_value=self.request.GET.get("as_at", ""),
             packs=selectors.packs_for(self.meeting),

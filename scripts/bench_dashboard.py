@@ -102,14 +102,10 @@ def build(n_actions: int, n_updates: int, n_meetings: int):
         if old:
             from governance.models import BoardPack
 
-            BoardPack.objects.filter(meeting__board__area=old)._raw_delete(
-                BoardPack.objects.db
-            )
+            BoardPack.objects.filter(meeting__board__area=old)._raw_delete(BoardPack.objects.db)
             MeetingAction.objects.filter(board__area=old).delete()
             Meeting.objects.filter(board__area=old).delete()
-            StatusUpdate.objects.filter(action__plan__area=old)._raw_delete(
-                StatusUpdate.objects.db
-            )
+            StatusUpdate.objects.filter(action__plan__area=old)._raw_delete(StatusUpdate.objects.db)
             Plan.objects.filter(area=old).delete()
             scheme_ids = list(RatingScheme.objects.filter(area=old).values_list("pk", flat=True))
             old.delete()
@@ -277,6 +273,9 @@ def measure(meeting, user, *, runs: int) -> None:
     assert response.status_code == 200, response.status_code
     print(f"Dashboard page: {len(response.content) // 1024} KB, {len(queries)} queries")
     report("GET dashboard page (data + template)", timed(lambda: client.get(url)))
+    full = f"{url}?show=all"
+    print(f"Dashboard page with every row (?show=all): {len(client.get(full).content) // 1024} KB")
+    report("GET dashboard page ?show=all", timed(lambda: client.get(full)))
     reset_queries()
 
     started = time.perf_counter()

@@ -55,6 +55,13 @@ def can_administer_area(user, area_id: int) -> bool:
     return role_in_area(user, area_id) == Role.ADMINISTRATOR
 
 
+def can_load_plans(user) -> bool:
+    """Superusers, and administrators of at least one area (for plans of their own areas)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or Role.ADMINISTRATOR in roles_by_area(user).values()
+
+
 def holds_a_lead_post(user, action) -> bool:
     lead_holders = {post.holder_id for post in action.leads.all()}
     return user.pk in lead_holders

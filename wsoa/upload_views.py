@@ -15,13 +15,6 @@ from wsoa.planfile.parse import PlanFileError, Problem, parse_plan_file
 from wsoa.services import plan_load
 
 
-def _administers_some_area(user) -> bool:
-    return user.is_superuser or any(
-        permissions.can_administer_area(user, area_id)
-        for area_id in permissions.roles_by_area(user)
-    )
-
-
 def _refuse_other_areas(user, raw: bytes, *, name: str) -> None:
     """Raise PlanFileError unless the user administers the area the file is for (superusers
     administer every area, and alone may load the first plan of a new one).
@@ -55,7 +48,7 @@ def _refuse_other_areas(user, raw: bytes, *, name: str) -> None:
 
 @require_http_methods(["GET", "POST"])
 def plan_upload(request: HttpRequest) -> HttpResponse:
-    permissions.require(_administers_some_area(request.user))
+    permissions.require(permissions.can_load_plans(request.user))
     form = (
         PlanUploadForm(request.POST, request.FILES)
         if request.method == "POST"

@@ -41,7 +41,11 @@ class PlanMixin:
 
 def home(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.visible_to(request.user).with_list_related_data()
-    return render(request, "wsoa/home.html", {"plans": plans})
+    return render(
+        request,
+        "wsoa/home.html",
+        {"plans": plans, "can_load_plans": permissions.can_load_plans(request.user)},
+    )
 
 
 class PlanDetailView(PlanMixin, TemplateView):

@@ -144,3 +144,22 @@ def test_a_board_that_oversees_only_named_actions_counts_only_those(scenario, no
     scenario.a7.boards.add(board)
     dash = meeting_dashboard(MeetingFactory(board=board, starts_at=scenario.meeting.starts_at))
     assert matrix(dash) == {2: row_counts(red=1), "TOTAL": row_counts(red=1)}
+
+
+def test_long_lists_show_the_first_rows_and_a_link_to_show_all(
+    client, scenario, member_of, no_kpis, monkeypatch
+):
+    monkeypatch.setattr("governance.views.DASHBOARD_LIST_LIMIT", 2)
+    client.force_login(member_of(scenario.plan))
+    url = reverse("meeting-dashboard", args=[scenario.meeting.pk])
+
+    response = client.get(url, {"as_at": "2022-03-22"})
+    red_amber = response.context["dash"]["attention"]["red_amber"]
+    assert (len(red_amber), red_amber.total) == (2, 3)
+    assert "Red and amber actions (3)" in response.text
+    assert "Showing the first 2 of 3." in response.text
+    assert "?as_at=2022-03-22&amp;show=all" in response.text
+
+    everything = client.get(url, {"as_at": "2022-03-22", "show": "all"})
+    assert len(everything.context["dash"]["attention"]["red_amber"]) == 3
+    assert "Showing the first" not in everything.text

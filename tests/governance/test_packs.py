@@ -76,7 +76,7 @@ def test_an_issued_pack_does_not_change_after_later_updates(client, scenario, is
     assert matrix(live)[1] == row_counts(red=2, amber=1, dark_green=1, completed=1)
     assert matrix(stored.snapshot)[1] == row_counts(red=1, amber=2, completed=1, unrated=1)
     page = client.get(reverse("board-pack", args=[scenario.meeting.pk, 1]))
-    assert page.context["dash"] == frozen
+    assert page.context["snapshot"] == frozen
     assert "Slipped again after the pack" not in page.text
 
 

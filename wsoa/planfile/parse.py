@@ -6,6 +6,7 @@ Line numbers let a problem be reported where an officer can find it in their edi
 
 from __future__ import annotations
 
+import gc
 import json
 from dataclasses import dataclass, field
 
@@ -48,7 +49,12 @@ class ParsedFile:
         return self.lines.get("")
 
 
-class _StrictSafeLoader(yaml.SafeLoader):
+# libyaml's parser (PyYAML's C extension) when it is installed: the pure-Python one takes about
+# ten seconds on a plan of 1,000 actions and 5,000 milestones (docs/performance.md).
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictSafeLoader(_SafeLoader):
     """A safe loader that refuses duplicate keys instead of silently keeping the last one."""
 
 
@@ -61,7 +67,7 @@ def _construct_mapping(loader, node, deep=False):
                 None, None, f'duplicate key "{key}"', key_node.start_mark
             )
         seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
 
 
 _StrictSafeLoader.add_constructor(
@@ -118,9 +124,18 @@ def parse_plan_file(raw: bytes, *, max_bytes: int, name: str = "the file") -> Pa
                 [Problem("", f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno)]
             ) from exc
 
+    # Parsed once: the node tree gives the line numbers, and the data is built from it. The
+    # cyclic garbage collector is paused meanwhile: it would otherwise rescan the growing tree
+    # again and again, more than doubling the time (the file is at most max_bytes).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        node = yaml.compose(text, Loader=_StrictSafeLoader)
-        data = yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 - a safe loader subclass
+        loader = _StrictSafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -128,6 +143,9 @@ def parse_plan_file(raw: bytes, *, max_bytes: int, name: str = "the file") -> Pa
         raise PlanFileError([Problem("", f"not valid YAML: {message}", line=line)]) from exc
     except yaml.YAMLError as exc:
         raise PlanFileError([Problem("", f"not valid YAML: {exc}")]) from exc
+    finally:
+        if collecting:
+            gc.enable()
 
     lines: dict[str, int] = {}
     if node is not None:
