@@ -34,7 +34,3 @@ def can_record_for_board(user, board) -> bool:
     if role in permissions.PLAN_MANAGER_ROLES:
         return True
     return role is not None and is_chair_of(user, board)
-
-
-def can_view_whole_area(user, area_id: int) -> bool:
-    return permissions.can_view_area(user, area_id)

@@ -407,7 +407,6 @@ class ReminderRun:
     recipients: list[str] = field(default_factory=list)
 
 
-@transaction.atomic
 def update_reminders_send(
     *,
     user=None,
@@ -419,7 +418,11 @@ def update_reminders_send(
     """Before each meeting starting within `lead_days`, email the leads of every action the
     board oversees that has had no update since the board's last meeting: one email per
     person, listing their actions with links. A reminder already sent (same meeting, action,
-    person) is never sent again; completed actions are left out."""
+    person) is never sent again; completed actions are left out.
+
+    Not one transaction for the whole run, on purpose: each email is its own transaction
+    (record the reminders, then send; a failed send rolls its records back), so an email that
+    went out is always recorded and one that failed is tried again on the next run."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     run = ReminderRun()
@@ -448,24 +451,26 @@ def update_reminders_send(
                 by_person[email]["actions"].append(action)
         for email, entry in sorted(by_person.items()):
             if not dry_run:
-                _send_reminder(
-                    meeting=meeting,
-                    email=email,
-                    name=entry["name"],
-                    actions=entry["actions"],
-                    since=since,
-                    base_url=base_url,
-                )
-                UpdateReminder.objects.bulk_create(
-                    UpdateReminder(
-                        meeting=meeting,
-                        action=action,
-                        recipient_email=email,
-                        recipient_name=entry["name"],
-                        sent_at=now,
+                with transaction.atomic():
+                    # The unique constraint stops a second, concurrent run here.
+                    UpdateReminder.objects.bulk_create(
+                        UpdateReminder(
+                            meeting=meeting,
+                            action=action,
+                            recipient_email=email,
+                            recipient_name=entry["name"],
+                            sent_at=now,
+                        )
+                        for action in entry["actions"]
                     )
-                    for action in entry["actions"]
-                )
+                    _send_reminder(
+                        meeting=meeting,
+                        email=email,
+                        name=entry["name"],
+                        actions=entry["actions"],
+                        since=since,
+                        base_url=base_url,
+                    )
             run.emails_sent += 1
             run.reminders_recorded += len(entry["actions"])
             run.recipients.append(email)

@@ -59,11 +59,6 @@ def isodate(value):
 
 
 @register.filter
-def lookup(mapping, key):
-    return mapping.get(key) if mapping else None
-
-
-@register.filter
 def css_string(value):
     """Text safe inside a double-quoted CSS string in a <style> element (page headers)."""
     from django.utils.safestring import mark_safe  # noqa: PLC0415

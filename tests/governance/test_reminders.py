@@ -115,3 +115,16 @@ def test_command_takes_a_lead_time_and_reports(setting, capsys):
     assert "https://x.example/plans/" in mail.outbox[0].body
     call_command("send_update_reminders", "--days", "7")
     assert len(mail.outbox) == 2
+
+
+def test_a_failed_send_is_not_recorded_and_is_tried_again(setting, monkeypatch):
+    def fail(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP server down")
+
+    monkeypatch.setattr("governance.services.send_mail", fail)
+    with pytest.raises(ConnectionRefusedError):
+        send()
+    assert not UpdateReminder.objects.exists()
+
+    monkeypatch.undo()
+    assert send().emails_sent == 2

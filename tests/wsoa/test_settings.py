@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-IGNORED = {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL"}
+# The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy warns about.
+IGNORED = {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def run_manage(*args, **env):

@@ -124,6 +124,11 @@ SERVICE_NAME = env("SERVICE_NAME", default="SEND WSOA tracker")
 # A plan file larger than this is refused before it is parsed.
 PLAN_UPLOAD_MAX_BYTES = env.int("PLAN_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 
+# The address people reach the service at: links in reminder emails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Days before a board meeting that leads are reminded of actions with no update.
+GOVERNANCE_REMINDER_LEAD_DAYS = env.int("GOVERNANCE_REMINDER_LEAD_DAYS", default=7)
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="wsoa-tracker@localhost")
 

@@ -3,13 +3,16 @@
 For a developer's machine only: the accounts have known passwords.
 """
 
+import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from governance.models import Board, Meeting
 from wsoa.models import LocalArea, Membership, Plan, Post, Role, User
 from wsoa.services import plan_load
 
@@ -52,11 +55,16 @@ class Command(BaseCommand):
                     self.stdout.write(f"{path.name} is already loaded.")
                 else:
                     raise CommandError(f"{path.name}: {exc}") from exc
-        kpis = Path(settings.BASE_DIR) / "fixtures" / "kingston-kpis.yaml"
-        if kpis.exists():
-            call_command("load_kpis", str(kpis), stdout=self.stdout)
+        fixtures = Path(settings.BASE_DIR) / "fixtures"
+        call_command("load_kpis", str(fixtures / "kingston-kpis.yaml"), stdout=self.stdout)
+        call_command(
+            "load_meeting",
+            str(fixtures / "kingston-2022-03-board-meeting.yaml"),
+            stdout=self.stdout,
+        )
         with transaction.atomic():
             self._create_users()
+            self._schedule_next_meeting()
         self._print_accounts()
 
     def _create_users(self):
@@ -83,6 +91,23 @@ class Command(BaseCommand):
         )
         viewer.set_password(DEMO_PASSWORD)
         viewer.save()
+
+    def _schedule_next_meeting(self):
+        """Every real Kingston meeting is in the past: add one upcoming (demo only) so the
+        "next meeting" dashboard has something to show."""
+        board = Board.objects.get(area__name=DEMO_AREA, name="SEND Partnership Board")
+        now = timezone.now()
+        if not board.meetings.filter(starts_at__gte=now).exists():
+            day = timezone.localdate() + datetime.timedelta(days=14)
+            starts_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(14)))
+            Meeting.objects.create(
+                board=board,
+                starts_at=starts_at,
+                ends_at=starts_at + datetime.timedelta(hours=2),
+                location="Virtual",
+                is_virtual=True,
+                notes="Demo meeting added by seed_demo: not a real Kingston meeting.",
+            )
 
     def _print_accounts(self):
         plans = ", ".join(str(p) for p in Plan.objects.filter(area__name=DEMO_AREA))
