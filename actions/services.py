@@ -51,6 +51,13 @@ class EvidenceInput:
     description: str = ""
 
 
+def _lock(action: Action) -> None:
+    """Lock the action's row until the transaction ends, so two saves are serialised
+    (PostgreSQL; SQLite locks the whole database on write). No ordering: the default one joins
+    tables, and FOR UPDATE cannot apply to the nullable side of an outer join."""
+    list(Action.objects.select_for_update().filter(pk=action.pk).order_by().values_list("pk"))
+
+
 def latest_update(action: Action) -> StatusUpdate | None:
     return action.status_updates.order_by("-effective_on", "-recorded_at", "-pk").first()
 
@@ -113,8 +120,7 @@ def action_record_progress(
     """
     if not permissions.can_record_progress(user, action):
         raise PermissionDenied
-    # Lock the action row so two simultaneous saves are serialised (PostgreSQL).
-    Action.objects.select_for_update().filter(pk=action.pk).first()
+    _lock(action)
     current = latest_update(action)
     current_id = current.pk if current else None
     if seen_update_id != current_id:
@@ -199,7 +205,7 @@ def action_decide_completion(
     """A programme lead signs off a proposed completion, or sends it back with a reason."""
     if not permissions.can_manage_plan(user, action.plan):
         raise PermissionDenied
-    Action.objects.select_for_update().filter(pk=action.pk).first()
+    _lock(action)
     proposal = latest_update(action)
     if not (
         proposal
