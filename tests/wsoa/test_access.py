@@ -79,3 +79,14 @@ def test_writers_are_not_refused_by_the_area_rule(client, member_of, plan, role)
     client.force_login(member_of(plan, role))
     # The plan page itself takes no form: a writer gets "method not allowed", not 403.
     assert client.post(reverse("plan-detail", args=[plan.pk]), {}).status_code == 405
+
+
+def test_not_found_and_forbidden_pages_explain_in_plain_words(client, member_of, plan):
+    other = PlanFactory(area__name="Elsewhere")
+    client.force_login(member_of(plan, Role.BOARD_MEMBER))
+    not_found = client.get(reverse("plan-detail", args=[other.pk]))
+    assert not_found.status_code == 404
+    assert "Page not found" in not_found.text and "govuk-heading-xl" in not_found.text
+    forbidden = client.post(reverse("plan-detail", args=[plan.pk]), {})
+    assert forbidden.status_code == 403
+    assert "You cannot do this" in forbidden.text and "Nothing has been changed" in forbidden.text
