@@ -19,11 +19,14 @@ class Resource(models.TextChoices):
     UNKNOWN = "unknown", "Not stated"
 
 
+# "The latest update": by effective date, then by when it was recorded. Every reader of the
+# current rating (pages, services, the board dashboard as at a date) orders by this.
+LATEST_FIRST = ("-effective_on", "-recorded_at", "-pk")
+
+
 def _latest_updates(**outer_filter) -> models.QuerySet:
-    """Status updates of the outer row, latest first: by effective date, then recording time."""
-    return StatusUpdate.objects.filter(**outer_filter).order_by(
-        "-effective_on", "-recorded_at", "-pk"
-    )
+    """Status updates of the outer row, latest first."""
+    return StatusUpdate.objects.filter(**outer_filter).latest_first()
 
 
 class ActionQuerySet(models.QuerySet):
@@ -159,6 +162,11 @@ class AppendOnlyError(Exception):
     pass
 
 
+class StatusUpdateQuerySet(models.QuerySet):
+    def latest_first(self) -> StatusUpdateQuerySet:
+        return self.order_by(*LATEST_FIRST)
+
+
 class StatusUpdate(models.Model):
     """One rating or progress note on an action or a milestone. Never edited, never deleted.
 
@@ -193,8 +201,10 @@ class StatusUpdate(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
     )
 
+    objects = StatusUpdateQuerySet.as_manager()
+
     class Meta:
-        ordering = ["-effective_on", "-recorded_at", "-pk"]
+        ordering = list(LATEST_FIRST)
         get_latest_by = ["effective_on", "recorded_at", "pk"]
         constraints = [
             models.CheckConstraint(

@@ -59,7 +59,7 @@ def _lock(action: Action) -> None:
 
 
 def latest_update(action: Action) -> StatusUpdate | None:
-    return action.status_updates.order_by("-effective_on", "-recorded_at", "-pk").first()
+    return action.status_updates.latest_first().first()
 
 
 def _check_evidence(items: list[EvidenceInput]) -> None:
@@ -230,11 +230,7 @@ def action_decide_completion(
     else:
         if not reason.strip():
             raise ValidationError({"reason": ["Say why the completion is sent back."]})
-        previous = (
-            action.status_updates.exclude(pk=proposal.pk)
-            .order_by("-effective_on", "-recorded_at", "-pk")
-            .first()
-        )
+        previous = action.status_updates.exclude(pk=proposal.pk).latest_first().first()
         update = StatusUpdate(
             action=action,
             kind=UpdateKind.COMPLETION_SENT_BACK,

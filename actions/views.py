@@ -212,7 +212,7 @@ class SignOffView(ActionMixin, FormView):
             StatusUpdate.objects.filter(action=self.action)
             .select_related("author", "level")
             .prefetch_related("evidence")
-            .order_by("-effective_on", "-recorded_at", "-pk")
+            .latest_first()
             .first()
         )
         return context

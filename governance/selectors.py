@@ -97,7 +97,7 @@ def _updates(
     updates = StatusUpdate.objects.filter(effective_on__lte=on, **outer)
     if known_by:
         updates = updates.filter(recorded_at__lte=known_by)
-    return updates.order_by("-effective_on", "-recorded_at", "-pk")
+    return updates.latest_first()
 
 
 def with_status_as_at(
