@@ -55,7 +55,7 @@ class Action(TimeStampedModel):
     description = models.TextField()
     success_measures = models.JSONField(default=list, blank=True)
     leads = models.ManyToManyField(Post, blank=True, related_name="actions_led")
-    boards = models.ManyToManyField("governance.Board", blank=True, related_name="actions_overseen")
+    boards = models.ManyToManyField("wsoa.Board", blank=True, related_name="actions_overseen")
     resource = models.CharField(max_length=10, choices=Resource.choices, default=Resource.UNKNOWN)
     timescale = models.CharField(max_length=300, blank=True, help_text="As written in the plan.")
     starts_on = models.DateField(null=True, blank=True)

@@ -16,8 +16,8 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import dateformat, timezone
 
 from actions.models import Action, Milestone, StatusUpdate
-from governance.models import Board, Meeting
-from wsoa.models import Concern, Plan, Post, RatingLevel
+from governance.models import Meeting
+from wsoa.models import Board, Concern, Plan, Post, RatingLevel
 from wsoa.selectors import attach_current_levels
 
 MILESTONE_HORIZON_DAYS = 30

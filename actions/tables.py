@@ -14,8 +14,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from actions.models import Action
+from wsoa.formatting import rating_tag
 from wsoa.models import Plan, RatingLevel
-from wsoa.templatetags.ratings import rating_tag
 
 LINE_BREAK = mark_safe("<br>")
 DOCUMENT_ORDER = ("concern__number", "outcome__position", "position", "pk")

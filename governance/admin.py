@@ -6,7 +6,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from governance.models import (
     AgendaItem,
     Attendance,
-    Board,
     BoardMember,
     BoardPack,
     ForwardPlanItem,
@@ -17,6 +16,7 @@ from governance.models import (
     UpdateReminder,
 )
 from governance.services import board_pack_issue
+from wsoa.models import Board
 
 
 class BoardMemberInline(admin.TabularInline):

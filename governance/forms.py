@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 
 from governance.models import (
     AttendanceStatus,
-    Board,
     BoardMember,
     ForwardPlanStatus,
     Meeting,
@@ -22,7 +21,7 @@ from governance.models import (
     MeetingStatus,
 )
 from governance.selectors import board_actions
-from wsoa.models import Concern, Organisation, User
+from wsoa.models import Board, Concern, Organisation, User
 
 
 def _helper(*fields, submit: str) -> FormHelper:

@@ -16,71 +16,27 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from wsoa.models import Concern, LocalArea, Organisation, TimeStampedModel
+from wsoa.models import Board, Concern, Organisation, TimeStampedModel
 
 
 class AppendOnlyError(Exception):
     pass
 
 
-# --- Boards ------------------------------------------------------------------------------
-
-
-class BoardQuerySet(models.QuerySet):
-    def for_area(self, area: LocalArea) -> BoardQuerySet:
-        return self.filter(area=area)
-
-    def matching_name(self, name: str) -> BoardQuerySet:
-        return self.filter(Q(name__iexact=name) | Q(short_name__iexact=name))
-
-    def visible_to(self, user) -> BoardQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or user.is_national_viewer:
-            return self.all()
-        return self.filter(area__memberships__user=user)
-
-    def with_chair(self) -> BoardQuerySet:
-        """Annotate `chair_user_id`: the user account of the chair, for the chair's rights."""
-        chair = BoardMember.objects.filter(board=models.OuterRef("pk"), is_chair=True)
-        return self.select_related("area", "organisation").annotate(
-            chair_user_id=models.Subquery(chair.values("user_id")[:1])
-        )
-
-
-class Board(TimeStampedModel):
-    """A governance body: SEND Partnership Board, a CCG governing body, a performance board…"""
-
-    area = models.ForeignKey(LocalArea, on_delete=models.CASCADE, related_name="boards")
-    name = models.CharField(max_length=200)
-    short_name = models.CharField(
-        max_length=100, blank=True, help_text="How plans abbreviate it, e.g. AfC PQI Board."
-    )
-    organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="boards"
-    )
-    activity = models.TextField("remit", blank=True, help_text="What it does, as written.")
-    frequency = models.CharField(
-        max_length=100, blank=True, help_text="How often it meets, as written: Monthly, Termly…"
-    )
-    concerns = models.ManyToManyField(Concern, blank=True, related_name="boards")
-    is_active = models.BooleanField(default=True)
-
-    objects = BoardQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["area__name", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["area", "name"], name="board_name_unique_in_area"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
+# --- Board members ---------------------------------------------------------------------
 
 
 class BoardMemberQuerySet(models.QuerySet):
     def active(self) -> BoardMemberQuerySet:
         return self.filter(is_active=True)
+
+
+def boards_with_chair(boards: models.QuerySet[Board]) -> models.QuerySet[Board]:
+    """Annotate `chair_user_id`: the user account of the chair, for the chair's rights."""
+    chair = BoardMember.objects.filter(board=models.OuterRef("pk"), is_chair=True)
+    return boards.select_related("area", "organisation").annotate(
+        chair_user_id=models.Subquery(chair.values("user_id")[:1])
+    )
 
 
 class BoardMember(TimeStampedModel):

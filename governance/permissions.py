@@ -17,7 +17,7 @@ def can_view_board(user, board) -> bool:
 
 
 def is_chair_of(user, board) -> bool:
-    """Uses `chair_user_id` when the board was read with `Board.objects.with_chair()`."""
+    """Uses `chair_user_id` when the board was read with `governance.models.boards_with_chair()`."""
     if not user.is_authenticated:
         return False
     chair_user_id = getattr(board, "chair_user_id", None)

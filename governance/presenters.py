@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from wsoa.formatting import rating_tag
 from wsoa.models import readable_text_colour
-from wsoa.templatetags.ratings import rating_tag
 
 _PLAN, _ACTION = 987654321, 123456789
 

@@ -44,14 +44,8 @@ from actions.models import (
     StatusUpdate,
     UpdateKind,
 )
-from governance.models import (
-    Board,
-    BoardPack,
-    Meeting,
-    MeetingAction,
-    MeetingActionStatus,
-)
-from wsoa.models import LocalArea, Plan, RatingLevel
+from governance.models import BoardPack, Meeting, MeetingAction, MeetingActionStatus
+from wsoa.models import Board, LocalArea, Plan, RatingLevel
 
 SNAPSHOT_SCHEMA = 1
 
@@ -194,7 +188,7 @@ def kpi_section(board: Board, *, as_at: datetime.date) -> dict:
 def _kpi_row(row: Any) -> dict:
     """One `kpis.selectors.KpiRow` as text: what a board pack must keep."""
     try:
-        from kpis.templatetags.kpi_tags import kpi_target, value_text  # noqa: PLC0415
+        from kpis.formatting import kpi_target, value_text  # noqa: PLC0415
     except ImportError:  # pragma: no cover - the KPI feature without its display helpers
         kpi_target = value_text = None
     kpi = row.kpi

@@ -23,7 +23,6 @@ from governance.models import (
     AgendaItem,
     Attendance,
     AttendanceStatus,
-    Board,
     BoardMember,
     BoardPack,
     ForwardPlanItem,
@@ -36,7 +35,7 @@ from governance.models import (
     UpdateReminder,
 )
 from governance.selectors import board_actions, default_as_at, meeting_dashboard, with_status_as_at
-from wsoa.models import Concern, Organisation
+from wsoa.models import Board, Concern, Organisation
 
 
 def _save(instance, *, user, update_fields: list[str] | None = None):

@@ -22,16 +22,16 @@ from django.views.generic import TemplateView
 from governance import forms, packs, permissions, selectors, services
 from governance.models import (
     AgendaItem,
-    Board,
     BoardPack,
     ForwardPlanItem,
     Meeting,
     MeetingAction,
     Minute,
+    boards_with_chair,
 )
 from governance.presenters import present_dashboard
 from wsoa import permissions as wsoa_permissions
-from wsoa.models import LocalArea
+from wsoa.models import Board, LocalArea
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # The live dashboard shows the first rows of each list (a chair reads it in two minutes);
@@ -55,7 +55,7 @@ class BoardMixin:
     @cached_property
     def board(self) -> Board:
         board_pk = self.meeting.board_id if self.meeting else self.kwargs["board_pk"]
-        queryset = Board.objects.visible_to(self.request.user).with_chair()
+        queryset = boards_with_chair(Board.objects.visible_to(self.request.user))
         board = get_object_or_404(queryset, pk=board_pk)
         if self.meeting:
             self.meeting.board = board

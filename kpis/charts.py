@@ -31,8 +31,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from kpis.formatting import figure, value_text  # noqa: E402
 from kpis.models import KpiUnit, ValueStatus  # noqa: E402
-from kpis.templatetags.kpi_tags import figure, value_text  # noqa: E402
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"

@@ -247,6 +247,6 @@ def value_corrections(kpi: Kpi) -> list[ValueChange]:
 
 
 def _figure(record, kpi) -> str:
-    from kpis.templatetags.kpi_tags import value_text
+    from kpis.formatting import value_text
 
     return value_text(record, kpi=kpi)

@@ -13,16 +13,15 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView, View
 from django_tables2.export.export import TableExport
 
-from governance.models import Board
 from kpis import permissions, selectors, services
 from kpis.filters import KpiDatasetFilter
+from kpis.formatting import value_text
 from kpis.forms import KpiImportForm, KpiValueForm, RagOverrideForm
 from kpis.importing import COLUMNS, IGNORED_COLUMNS, ImportFileError
 from kpis.models import Kpi, KpiRag, KpiValue, ValueStatus
 from kpis.tables import KpiValueExportTable
-from kpis.templatetags.kpi_tags import value_text
 from wsoa import permissions as area_rules
-from wsoa.models import Plan
+from wsoa.models import Board, Plan
 from wsoa.views import PlanMixin
 
 # --- Index -------------------------------------------------------------------------------

@@ -79,8 +79,9 @@ def build(n_actions: int, n_updates: int, n_meetings: int):
     from django.utils import timezone
 
     from actions.models import Action, DueDateChange, Milestone, StatusUpdate, UpdateKind
-    from governance.models import Board, Meeting, MeetingAction, MeetingStatus
+    from governance.models import Meeting, MeetingAction, MeetingStatus
     from wsoa.models import (
+        Board,
         Concern,
         LocalArea,
         Membership,

@@ -375,3 +375,54 @@ class Outcome(TimeStampedModel):
     def __str__(self) -> str:
         text = self.statement if len(self.statement) < 80 else self.statement[:77] + "…"
         return f"{self.ref} {text}".strip()
+
+
+# --- Boards: who owns the work (their meetings, packs and members live in governance) ---
+
+
+class BoardQuerySet(models.QuerySet):
+    def for_area(self, area: LocalArea) -> BoardQuerySet:
+        return self.filter(area=area)
+
+    def matching_name(self, name: str) -> BoardQuerySet:
+        return self.filter(Q(name__iexact=name) | Q(short_name__iexact=name))
+
+    def visible_to(self, user) -> BoardQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.is_national_viewer:
+            return self.all()
+        return self.filter(area__memberships__user=user)
+
+
+class Board(TimeStampedModel):
+    """A governance body: SEND Partnership Board, a CCG governing body, a performance board…"""
+
+    area = models.ForeignKey(LocalArea, on_delete=models.CASCADE, related_name="boards")
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(
+        max_length=100, blank=True, help_text="How plans abbreviate it, e.g. AfC PQI Board."
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="boards"
+    )
+    activity = models.TextField("remit", blank=True, help_text="What it does, as written.")
+    frequency = models.CharField(
+        max_length=100, blank=True, help_text="How often it meets, as written: Monthly, Termly…"
+    )
+    concerns = models.ManyToManyField(Concern, blank=True, related_name="boards")
+    is_active = models.BooleanField(default=True)
+
+    objects = BoardQuerySet.as_manager()
+
+    class Meta:
+        # The table keeps the name it had when boards lived in governance (see
+        # wsoa/migrations/0002_board.py): moving the model moved no data.
+        db_table = "governance_board"
+        ordering = ["area__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="board_name_unique_in_area"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from governance.models import Board
-from wsoa.models import LocalArea, Organisation, Plan, Post
+from wsoa.models import Board, LocalArea, Organisation, Plan, Post
 from wsoa.planfile.load import LoadReport, PlanWriter, Progress
 from wsoa.planfile.parse import ParsedFile, PlanFileError, Problem, parse_plan_file
 from wsoa.planfile.validate import validate_plan_document

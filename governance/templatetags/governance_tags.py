@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from wsoa.templatetags.ratings import rating_tag
+from wsoa.formatting import rating_tag
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ from django.utils import dateformat, timezone
 
 from actions.models import UpdateKind
 from actions.selectors import actions_led_by, last_meeting_before, needs_attention
-from governance.models import Board, Meeting, MeetingStatus
+from governance.models import Meeting, MeetingStatus
 from tests.actions.factories import ActionFactory, MilestoneFactory, StatusUpdateFactory
 from tests.wsoa.factories import (
     ConcernFactory,
@@ -19,7 +19,7 @@ from tests.wsoa.factories import (
     UserFactory,
     level,
 )
-from wsoa.models import Role
+from wsoa.models import Board, Role
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from actions.models import UpdateKind
-from governance.models import Board
 from tests.actions.factories import ActionFactory, StatusUpdateFactory
 from tests.wsoa.factories import (
     ConcernFactory,
@@ -23,7 +22,7 @@ from tests.wsoa.factories import (
     UserFactory,
     level,
 )
-from wsoa.models import Role
+from wsoa.models import Board, Role
 
 pytestmark = pytest.mark.django_db
 

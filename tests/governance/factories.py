@@ -7,7 +7,6 @@ from factory.django import DjangoModelFactory
 from actions.models import DueDateChange, StatusUpdate, UpdateKind
 from governance.models import (
     AgendaItem,
-    Board,
     BoardMember,
     ForwardPlanItem,
     Meeting,
@@ -16,6 +15,7 @@ from governance.models import (
     Minute,
 )
 from tests.wsoa.factories import LocalAreaFactory, UserFactory
+from wsoa.models import Board
 
 factory.Faker._DEFAULT_LOCALE = "en_GB"
 

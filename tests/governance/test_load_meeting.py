@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import Board, Meeting, MeetingStatus
+from governance.models import Meeting, MeetingStatus
 from governance.selectors import meeting_dashboard
-from wsoa.models import Role
+from wsoa.models import Board, Role
 
 pytestmark = pytest.mark.django_db
 

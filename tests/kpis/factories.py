@@ -4,11 +4,11 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from governance.models import Board
 from kpis.models import Kpi, KpiDirection, KpiSection, KpiTarget, KpiUnit, KpiValue, ValueStatus
 from kpis.periods import parse_period
 from kpis.rag import rate_value
 from tests.wsoa.factories import LocalAreaFactory, PlanFactory
+from wsoa.models import Board
 
 
 class KpiSectionFactory(DjangoModelFactory):

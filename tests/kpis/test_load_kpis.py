@@ -7,9 +7,9 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from governance.models import Board
 from kpis.models import Kpi, KpiRag, KpiValue
 from kpis.selectors import board_kpi_summary
+from wsoa.models import Board
 from wsoa.services import plan_load
 
 pytestmark = pytest.mark.django_db

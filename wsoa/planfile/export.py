@@ -18,8 +18,7 @@ import yaml
 from django.db.models import Q
 
 from actions.models import Action, Milestone, Resource, StatusUpdate
-from governance.models import Board
-from wsoa.models import Concern, Organisation, Outcome, Plan, Post
+from wsoa.models import Board, Concern, Organisation, Outcome, Plan, Post
 from wsoa.planfile.validate import FORMAT
 from wsoa.timescales import parse_timescale
 

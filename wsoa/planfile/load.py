@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actions.models import Action, Milestone, StatusUpdate, UpdateKind
-from governance.models import Board
 from wsoa.models import (
+    Board,
     Concern,
     LocalArea,
     Organisation,

@@ -1,31 +1,9 @@
-"""Rating tags: colour and text together, never colour alone."""
+"""Rating tags for templates; the formatting itself is in `wsoa.formatting`."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+
+from wsoa import formatting
 
 register = template.Library()
-
-
-@register.simple_tag
-def rating_tag(level, proposed=False):
-    """A rating as a coloured tag that also carries its label."""
-    if level is None:
-        return mark_safe('<strong class="wsoa-rating wsoa-rating--unrated">Not yet rated</strong>')
-    return format_html(
-        '<strong class="wsoa-rating {}" title="{}">{}</strong>',
-        level.css_class,
-        level.meaning,
-        level.label,
-    )
-
-
-@register.simple_tag
-def rating_styles(levels):
-    """A <style> block giving each level its colour and a contrasting text colour."""
-    rules = format_html_join(
-        "\n",
-        ".{} {{ background-color: {}; color: {}; }}",
-        ((level.css_class, level.colour, level.text_colour) for level in levels),
-    )
-    return format_html("<style>\n{}\n</style>", rules)
+register.simple_tag(formatting.rating_tag, name="rating_tag")
+register.simple_tag(formatting.rating_styles, name="rating_styles")

@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from governance.models import Board, Meeting
-from wsoa.models import LocalArea, Membership, Plan, Post, Role, User
+from governance.models import Meeting
+from wsoa.models import Board, LocalArea, Membership, Plan, Post, Role, User
 from wsoa.services import plan_load
 
 FIXTURES = [
