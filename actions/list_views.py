@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
-from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
@@ -71,10 +68,3 @@ class ActionRegisterView(PlanMixin, ExportMixin, SingleTableMixin, FilterView):
         context["levels"] = list(self.levels.values())
         context["export_formats"] = self.export_formats
         return context
-
-
-@require_safe
-def my_actions(request: HttpRequest) -> HttpResponse:
-    """The actions whose lead post the signed-in user holds, what needs attention first."""
-    overview = selectors.my_actions(request.user)
-    return render(request, "actions/my_actions.html", {"overview": overview})

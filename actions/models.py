@@ -10,7 +10,13 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from wsoa.models import Concern, Outcome, Plan, Post, RatingLevel, TimeStampedModel
+from actions import status
+from actions.status import (
+    LATEST_FIRST,
+    NEWEST_RECORDED_FIRST,
+    UpdateKind,
+)
+from wsoa.models import Board, Concern, Outcome, Plan, Post, RatingLevel, TimeStampedModel
 
 
 class Resource(models.TextChoices):
@@ -19,29 +25,76 @@ class Resource(models.TextChoices):
     UNKNOWN = "unknown", "Not stated"
 
 
-# "The latest update": by effective date, then by when it was recorded. Every reader of the
-# current rating (pages, services, the board dashboard as at a date) orders by this.
-LATEST_FIRST = ("-effective_on", "-recorded_at", "-pk")
+STATUS_FIELDS = {
+    "level_id": "level_id",
+    "kind": "kind",
+    "effective_on": "on",
+    "narrative": "narrative",
+}
 
 
-def _latest_updates(**outer_filter) -> models.QuerySet:
-    """Status updates of the outer row, latest first."""
-    return StatusUpdate.objects.filter(**outer_filter).latest_first()
+def _status_annotations(
+    subject: str,
+    *,
+    on: datetime.date | None,
+    known_by: datetime.datetime | None,
+    prefix: str,
+    fields,
+) -> dict:
+    """`<prefix>_<field>` from the subject's latest update as at `on`, as known at `known_by`."""
+    latest = StatusUpdate.objects.filter(**{subject: OuterRef("pk")}).as_at(
+        on=on, known_by=known_by
+    )
+    return {f"{prefix}_{STATUS_FIELDS[name]}": Subquery(latest.values(name)[:1]) for name in fields}
+
+
+def boards_overseeing(action, concern) -> models.QuerySet[Board]:
+    """The boards that oversee an action (or `OuterRef`s to one and its concern): those with
+    the concern in their remit and those the action names. `overseen_by` is the same rule
+    seen from the boards' side."""
+    return Board.objects.filter(Q(actions_overseen=action) | Q(concerns=concern))
 
 
 class ActionQuerySet(models.QuerySet):
     def for_plan(self, plan: Plan) -> ActionQuerySet:
         return self.filter(plan=plan)
 
-    def with_current_status(self) -> ActionQuerySet:
-        """Annotate the current rating (latest status update) without loading the history."""
-        latest = _latest_updates(action=OuterRef("pk"))
+    def overseen_by(self, board_ids) -> ActionQuerySet:
+        """The actions these boards oversee: those of the concerns in a board's remit, and those
+        naming the board as their oversight board. The one definition of "oversees"."""
+        board_ids = list(board_ids)
+        named = Action.boards.through.objects.filter(board_id__in=board_ids).values("action_id")
+        remit = Board.concerns.through.objects.filter(board_id__in=board_ids).values("concern_id")
+        # Subqueries, not joins: a join through a concern's boards would repeat actions.
+        return self.filter(Q(concern__in=remit) | Q(pk__in=named))
+
+    def with_status(
+        self,
+        *,
+        on: datetime.date | None = None,
+        known_by: datetime.datetime | None = None,
+        prefix: str = "now",
+        fields=tuple(STATUS_FIELDS),
+    ) -> ActionQuerySet:
+        """Annotate `<prefix>_level_id`, `_kind`, `_on` and `_narrative`: the rating as at `on`
+        as known at `known_by` (see actions.status), without loading the history."""
         return self.annotate(
-            current_level_id=Subquery(latest.values("level_id")[:1]),
-            current_kind=Subquery(latest.values("kind")[:1]),
-            current_update_on=Subquery(latest.values("effective_on")[:1]),
-            last_recorded_at=Subquery(latest.values("recorded_at")[:1]),
+            **_status_annotations("action", on=on, known_by=known_by, prefix=prefix, fields=fields)
         )
+
+    def with_current_status(self) -> ActionQuerySet:
+        """The current rating: `with_status()` as at no particular day, named `current_*`."""
+        return self.with_status(prefix="current", fields=("level_id", "kind", "effective_on"))
+
+    def with_last_recorded(self, *, known_by: datetime.datetime | None = None) -> ActionQuerySet:
+        """Annotate `last_update_at`: when anything was last recorded on the action (the newest
+        `recorded_at` of its updates; a back-dated correction recorded today is an update
+        today). "Stale" compares this with the board's last meeting."""
+        newest = StatusUpdate.objects.filter(action=OuterRef("pk"))
+        if known_by is not None:
+            newest = newest.filter(recorded_at__lte=known_by)
+        newest = newest.newest_recorded_first()
+        return self.annotate(last_update_at=Subquery(newest.values("recorded_at")[:1]))
 
 
 class Action(TimeStampedModel):
@@ -93,27 +146,47 @@ class Action(TimeStampedModel):
             return (self.due_date - self.original_due_date).days
         return None
 
+    # The rules themselves are in actions.status; these read the `current_*` annotations
+    # (`with_current_status()` plus `current_level` from `attach_current_levels`).
+
+    @property
+    def is_complete(self) -> bool:
+        return status.is_complete(
+            getattr(self, "current_level", None), getattr(self, "current_kind", None)
+        )
+
     @property
     def is_completion_proposed(self) -> bool:
-        """Rated at the complete level but not yet signed off by a programme lead."""
-        level = getattr(self, "current_level", None)
-        return bool(
-            level and level.is_complete and getattr(self, "current_kind", None) in PROPOSING_KINDS
+        return status.is_completion_proposed(
+            getattr(self, "current_level", None), getattr(self, "current_kind", None)
         )
 
     def is_overdue(self, *, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        level = getattr(self, "current_level", None)
-        return bool(self.due_date and self.due_date < today and not (level and level.is_complete))
+        return status.is_overdue(
+            due_on=self.due_date,
+            on=today or timezone.localdate(),
+            level=getattr(self, "current_level", None),
+            kind=getattr(self, "current_kind", None),
+        )
 
 
 class MilestoneQuerySet(models.QuerySet):
-    def with_current_status(self) -> MilestoneQuerySet:
-        latest = _latest_updates(milestone=OuterRef("pk"))
+    def with_status(
+        self,
+        *,
+        on: datetime.date | None = None,
+        known_by: datetime.datetime | None = None,
+        prefix: str = "now",
+        fields=tuple(STATUS_FIELDS),
+    ) -> MilestoneQuerySet:
         return self.annotate(
-            current_level_id=Subquery(latest.values("level_id")[:1]),
-            current_update_on=Subquery(latest.values("effective_on")[:1]),
+            **_status_annotations(
+                "milestone", on=on, known_by=known_by, prefix=prefix, fields=fields
+            )
         )
+
+    def with_current_status(self) -> MilestoneQuerySet:
+        return self.with_status(prefix="current", fields=("level_id", "effective_on"))
 
 
 class Milestone(TimeStampedModel):
@@ -145,19 +218,6 @@ class Milestone(TimeStampedModel):
         return None
 
 
-class UpdateKind(models.TextChoices):
-    PROGRESS = "progress", "Progress update"
-    IMPORTED = "imported", "From the plan document"
-    CORRECTION = "correction", "Correction"
-    COMPLETION_SIGNED_OFF = "signed_off", "Completion signed off"
-    COMPLETION_SENT_BACK = "sent_back", "Completion sent back"
-
-
-# An update at the complete level of one of these kinds proposes completion; only a
-# COMPLETION_SIGNED_OFF update (by a programme lead who did not propose it) completes.
-PROPOSING_KINDS = {UpdateKind.PROGRESS, UpdateKind.CORRECTION}
-
-
 class AppendOnlyError(Exception):
     pass
 
@@ -165,6 +225,21 @@ class AppendOnlyError(Exception):
 class StatusUpdateQuerySet(models.QuerySet):
     def latest_first(self) -> StatusUpdateQuerySet:
         return self.order_by(*LATEST_FIRST)
+
+    def newest_recorded_first(self) -> StatusUpdateQuerySet:
+        return self.order_by(*NEWEST_RECORDED_FIRST)
+
+    def as_at(
+        self, *, on: datetime.date | None = None, known_by: datetime.datetime | None = None
+    ) -> StatusUpdateQuerySet:
+        """The updates that count for a rating as at day `on`, as known at moment `known_by`
+        (either may be None: no limit), latest first; the first is the rating."""
+        updates = self
+        if on is not None:
+            updates = updates.filter(effective_on__lte=on)
+        if known_by is not None:
+            updates = updates.filter(recorded_at__lte=known_by)
+        return updates.latest_first()
 
 
 class StatusUpdate(models.Model):

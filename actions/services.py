@@ -16,15 +16,8 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from actions.models import (
-    PROPOSING_KINDS,
-    Action,
-    DueDateChange,
-    Evidence,
-    Milestone,
-    StatusUpdate,
-    UpdateKind,
-)
+from actions.models import Action, DueDateChange, Evidence, Milestone, StatusUpdate
+from actions.status import PROPOSING_KINDS, UpdateKind
 from wsoa import permissions
 from wsoa.models import RatingLevel
 
@@ -59,7 +52,16 @@ def _lock(action: Action) -> None:
 
 
 def latest_update(action: Action) -> StatusUpdate | None:
+    """The update that gives the action its current rating (latest by effective date)."""
     return action.status_updates.latest_first().first()
+
+
+def last_recorded_update(action: Action) -> StatusUpdate | None:
+    """The update entered last, whatever date it applies from: what a form must have seen.
+
+    By primary key, the database's own order of insertion: a loader may give an update a
+    historical `recorded_at`, but it was still entered after the form was opened."""
+    return action.status_updates.order_by("-pk").first()
 
 
 def _check_evidence(items: list[EvidenceInput]) -> None:
@@ -100,6 +102,16 @@ def _save_evidence(update: StatusUpdate, items: list[EvidenceInput], user) -> No
         evidence.save()
 
 
+def _refuse_if_stale(action: Action, seen_update_id: int | None) -> None:
+    """Compare what the user saw with every update recorded since (the action row is locked)."""
+    last = last_recorded_update(action)
+    if last is None or last.pk == seen_update_id:
+        return
+    newer = action.status_updates.filter(pk__gt=seen_update_id or 0)
+    # A seen id from elsewhere (another action, a forged form) finds nothing newer: show the last.
+    raise StaleUpdateError(list(newer.select_related("level", "author").order_by("pk")) or [last])
+
+
 @transaction.atomic
 def action_record_progress(
     *,
@@ -115,21 +127,15 @@ def action_record_progress(
 ) -> StatusUpdate:
     """Append a progress update to an action.
 
-    `seen_update_id` is the latest update the user saw when they opened the form: if another
-    update was recorded since, StaleUpdateError carries the newer ones and nothing is saved.
+    `seen_update_id` is the last update *recorded* when the user opened the form
+    (`last_recorded_update`): if any update was recorded since, whatever date it applies
+    from, StaleUpdateError carries the newer ones and nothing is saved.
     """
     if not permissions.can_record_progress(user, action):
         raise PermissionDenied
     _lock(action)
+    _refuse_if_stale(action, seen_update_id)
     current = latest_update(action)
-    current_id = current.pk if current else None
-    if seen_update_id != current_id:
-        newer = list(
-            action.status_updates.filter(pk__gt=seen_update_id or 0)
-            .select_related("level", "author")
-            .order_by("recorded_at", "pk")
-        )
-        raise StaleUpdateError(newer)
 
     errors: dict[str, list[str]] = {}
     if level is not None and level.scheme_id != action.plan.rating_scheme_id:

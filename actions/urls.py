@@ -3,7 +3,7 @@ from django.urls import path
 from actions import list_views, views
 
 urlpatterns = [
-    path("my-actions/", list_views.my_actions, name="my-actions"),
+    path("plans/<int:plan_pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
     path(
         "plans/<int:plan_pk>/actions/",
         list_views.ActionRegisterView.as_view(),

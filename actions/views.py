@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
-from actions import services
+from actions import selectors, services
 from actions.forms import CompletionDecisionForm, DueDateChangeForm, RecordProgressForm
 from actions.models import Action, DueDateChange, Evidence, Milestone, StatusUpdate
 from wsoa import permissions
@@ -140,7 +140,7 @@ class RecordProgressView(ActionMixin, FormView):
         return kwargs
 
     def get_initial(self):
-        latest = services.latest_update(self.action)
+        latest = services.last_recorded_update(self.action)
         return {"seen_update_id": latest.pk if latest else None}
 
     def form_valid(self, form):
@@ -274,3 +274,19 @@ def evidence_download(request: HttpRequest, evidence_pk: int) -> HttpResponse:
         filename=evidence.original_name or "evidence",
         content_type=evidence.content_type or "application/octet-stream",
     )
+
+
+class PlanDetailView(PlanMixin, TemplateView):
+    template_name = "wsoa/plan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tree, levels = selectors.plan_tree(self.plan)
+        all_actions = [a for node in tree for o in node.outcomes for a in o.actions]
+        context.update(
+            tree=tree,
+            levels=levels,
+            rating_summary=selectors.rating_counts(all_actions, levels),
+            action_total=len(all_actions),
+        )
+        return context

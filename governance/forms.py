@@ -12,6 +12,7 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from governance.dashboard import board_actions
 from governance.models import (
     AttendanceStatus,
     BoardMember,
@@ -20,7 +21,6 @@ from governance.models import (
     MeetingActionStatus,
     MeetingStatus,
 )
-from governance.selectors import board_actions
 from wsoa.models import Board, Concern, Organisation, User
 
 

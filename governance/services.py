@@ -17,7 +17,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from actions import status as action_status
 from actions.models import Action
+from governance.dashboard import board_actions, default_as_at, meeting_dashboard
+from governance.meetings import last_meeting_before
 from governance.models import (
     CLOSED_STATUSES,
     AgendaItem,
@@ -34,7 +37,6 @@ from governance.models import (
     Minute,
     UpdateReminder,
 )
-from governance.selectors import board_actions, default_as_at, meeting_dashboard, with_status_as_at
 from wsoa.models import Board, Concern, Organisation
 
 
@@ -433,9 +435,9 @@ def update_reminders_send(
     )
     for meeting in meetings:
         run.meetings.append(meeting)
-        previous = Meeting.objects.previous_to(meeting).first()
+        previous = last_meeting_before(meeting.board, today)
         since = previous.local_date if previous else None
-        due = _actions_needing_update(meeting.board, today=today, since=since)
+        due = _actions_needing_update(meeting.board, today=today, previous=previous)
         already = set(
             UpdateReminder.objects.filter(meeting=meeting).values_list(
                 "action_id", "recipient_email"
@@ -476,27 +478,30 @@ def update_reminders_send(
     return run
 
 
-def _actions_needing_update(board: Board, *, today: datetime.date, since: datetime.date | None):
+def _actions_needing_update(board: Board, *, today: datetime.date, previous: Meeting | None):
+    """The board's actions that are stale as at today (actions.status.is_stale): no update
+    recorded since `previous` (the board's last meeting before today) began."""
+    if previous is None:
+        return []
     actions = (
-        with_status_as_at(
-            board_actions(board), on=today, fields=["level_id", "kind", "effective_on"]
-        )
+        board_actions(board)
+        .with_status(on=today, fields=["level_id", "kind"])
+        .with_last_recorded()
         .select_related("plan", "plan__rating_scheme")
         .prefetch_related("leads", "leads__holder", "plan__rating_scheme__levels")
         .order_by("plan_id", "concern__number", "position", "pk")
     )
     result = []
     for action in actions:
-        level = next(
-            (lv for lv in action.plan.rating_scheme.levels.all() if lv.pk == action.now_level_id),
-            None,
-        )
-        if level is not None and level.is_complete and action.now_kind != "sent_back":
-            continue
-        if since is not None and action.now_on is not None and action.now_on > since:
-            continue
-        action.current_level = level
-        result.append(action)
+        levels = {level.pk: level for level in action.plan.rating_scheme.levels.all()}
+        action.current_level = levels.get(action.now_level_id)
+        if action_status.is_stale(
+            last_recorded_at=action.last_update_at,
+            board_met_at=previous.starts_at,
+            level=action.current_level,
+            kind=action.now_kind,
+        ):
+            result.append(action)
     return result
 
 
@@ -543,178 +548,3 @@ def _send_reminder(*, meeting, email, name, actions, since, base_url) -> None:
 
 def _user_or_none(user):
     return user if user is not None and getattr(user, "is_authenticated", False) else None
-
-
-# --- Loading a meeting file --------------------------------------------------------------
-
-
-@dataclass
-class MeetingFileResult:
-    board: Board
-    members_added: int = 0
-    members_updated: int = 0
-    meetings_added: list[Meeting] = field(default_factory=list)
-    meetings_skipped: list[Meeting] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (
-            f"{self.members_added} members added, {self.members_updated} updated; "
-            f"{len(self.meetings_added)} meetings added, "
-            f"{len(self.meetings_skipped)} already loaded"
-        )
-
-
-@transaction.atomic
-def meeting_file_load(*, user, raw: bytes) -> MeetingFileResult:
-    """Load a meeting file (docs/governance.md): members are added or updated by name;
-    a meeting already recorded (same board and start) is left as it is."""
-    from governance.meetingfile import MeetingFileError, parse_meeting_file  # noqa: PLC0415
-    from wsoa.models import LocalArea, Plan  # noqa: PLC0415
-
-    data = parse_meeting_file(raw)
-    area = LocalArea.objects.filter(name=data["area"]).first()
-    if area is None:
-        raise MeetingFileError([f"area: no local area is called {data['area']!r}"])
-    board = Board.objects.for_area(area).matching_name(data["board"]).first()
-    if board is None:
-        raise MeetingFileError([f"board: {area} has no board called {data['board']!r}"])
-    concerns = {}
-    if data.get("plan"):
-        plan = Plan.objects.filter(area=area, title=data["plan"]).first()
-        if plan is None:
-            raise MeetingFileError([f"plan: {area} has no plan called {data['plan']!r}"])
-        concerns = {c.number: c for c in plan.concerns.all()}
-
-    organisations = {o.name: o for o in Organisation.objects.filter(area=area)}
-    for spec in data.get("organisations") or []:
-        if spec["name"] not in organisations:
-            organisations[spec["name"]] = _save(
-                Organisation(
-                    area=area,
-                    name=spec["name"],
-                    short_name=spec.get("short_name", ""),
-                    kind=spec.get("kind", "other"),
-                ),
-                user=user,
-            )
-
-    result = MeetingFileResult(board=board)
-    members = {m.name: m for m in board.members.all()}
-    for position, spec in enumerate(data.get("members") or [], start=1):
-        org_name = spec.get("organisation")
-        if org_name and org_name not in organisations:
-            raise MeetingFileError([f"members: no organisation is called {org_name!r}"])
-        fields = {
-            "initials": spec["initials"],
-            "post": spec.get("post", ""),
-            "organisation": organisations.get(org_name) if org_name else None,
-            "is_chair": bool(spec.get("chair")),
-            "is_active": spec.get("active", True),
-        }
-        member = members.get(spec["name"])
-        if member is None:
-            members[spec["name"]] = board_member_add(
-                user=user, board=board, name=spec["name"], position=position, **fields
-            )
-            result.members_added += 1
-        elif any(getattr(member, k) != v for k, v in fields.items()):
-            board_member_update(user=user, member=member, **fields)
-            result.members_updated += 1
-    by_initials = {m.initials: m for m in board.members.all()}
-
-    def concern(number):
-        if number is None:
-            return None
-        if number not in concerns:
-            raise MeetingFileError([f"concern {number}: no such concern in the plan"])
-        return concerns[number]
-
-    loaded: dict[datetime.date, Meeting] = {}
-    pending_forward = []
-    for spec in data.get("meetings") or []:
-        starts = spec["starts"] or datetime.time(0, 0)
-        starts_at = timezone.make_aware(datetime.datetime.combine(spec["date"], starts))
-        existing = Meeting.objects.filter(board=board, starts_at=starts_at).first()
-        if existing:
-            result.meetings_skipped.append(existing)
-            loaded[spec["date"]] = existing
-            continue
-        ends_at = (
-            timezone.make_aware(datetime.datetime.combine(spec["date"], spec["ends"]))
-            if spec["ends"]
-            else None
-        )
-        meeting = meeting_create(
-            user=user,
-            board=board,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            location=spec.get("location", ""),
-            is_virtual=bool(spec.get("virtual")),
-            status=spec.get("status", MeetingStatus.SCHEDULED),
-            notes=spec.get("notes", ""),
-        )
-        if spec["starts"] is None:
-            meeting.time_is_known = False
-            _save(meeting, user=user, update_fields=["time_is_known", "modified_at"])
-        result.meetings_added.append(meeting)
-        loaded[spec["date"]] = meeting
-
-        attendance = spec.get("attendance") or {}
-        statuses = {
-            by_initials[person].pk: status
-            for status, people in attendance.items()
-            if status != "in_attendance"
-            for person in people or []
-        }
-        guests = [
-            {"name": name, "status": AttendanceStatus.IN_ATTENDANCE}
-            for name in attendance.get("in_attendance") or []
-        ]
-        if statuses or guests:
-            meeting_record_attendance(user=user, meeting=meeting, statuses=statuses, guests=guests)
-        for item_spec in spec.get("agenda") or []:
-            item = agenda_item_add(
-                user=user,
-                meeting=meeting,
-                number=item_spec["number"],
-                title=item_spec["title"],
-                presenter=item_spec.get("presenter", ""),
-            )
-            for minute in item_spec.get("minutes") or []:
-                minute_add(
-                    user=user,
-                    agenda_item=item,
-                    text=minute["text"],
-                    concern=concern(minute.get("concern")),
-                )
-        for action_spec in spec.get("actions") or []:
-            item = meeting_action_add(
-                user=user,
-                meeting=meeting,
-                description=action_spec["description"],
-                owner=action_spec["owner"],
-                owner_member=by_initials.get(action_spec.get("owner_member")),
-                due_date=action_spec["due_date"],
-            )
-            if action_spec.get("status", "open") != MeetingActionStatus.OPEN:
-                meeting_action_update(
-                    user=user,
-                    item=item,
-                    status=action_spec["status"],
-                    due_date=item.due_date,
-                    on=action_spec["closed_on"],
-                )
-        for item_spec in spec.get("forward_plan") or []:
-            pending_forward.append((meeting, item_spec))
-    for meeting, item_spec in pending_forward:
-        forward_plan_item_add(
-            user=user,
-            board=board,
-            title=item_spec["title"],
-            description=item_spec.get("description", ""),
-            concern=concern(item_spec.get("concern")),
-            raised_at=meeting,
-            planned_for=loaded.get(item_spec.get("planned_for")),
-        )
-    return result

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from governance import views
+from governance import my_actions_views, views
 
 urlpatterns = [
+    path("my-actions/", my_actions_views.my_actions, name="my-actions"),
     path("boards/", views.BoardListView.as_view(), name="board-list"),
     path("areas/<int:area_pk>/boards/", views.BoardListView.as_view(), name="area-boards"),
     path("boards/<int:board_pk>/", views.BoardDetailView.as_view(), name="board-detail"),

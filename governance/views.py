@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
+from governance import dashboard as dashboards
 from governance import forms, packs, permissions, selectors, services
 from governance.models import (
     AgendaItem,
@@ -504,7 +505,7 @@ class MeetingDashboardView(BoardMixin, TemplateView):
         as_at, as_at_error = parse_as_at(self.request)
         show_all = self.request.GET.get("show") == "all"
         dashboard = present_dashboard(
-            selectors.meeting_dashboard(self.meeting, as_at=as_at),
+            dashboards.meeting_dashboard(self.meeting, as_at=as_at),
             live=True,
             limit=None if show_all else DASHBOARD_LIST_LIMIT,
         )

@@ -1,14 +1,14 @@
-"""Forms for entering a KPI value, overriding its rating and uploading a file of values."""
+"""Forms for entering a KPI value and overriding its rating."""
 
 from __future__ import annotations
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
-from kpis.importing import CellError, parse_date, parse_decimal, parse_whole_number
 from kpis.models import KpiRag, KpiUnit, ValueStatus
+from kpis.parsing import CellError, parse_date, parse_decimal, parse_whole_number
 from kpis.periods import PeriodError, parse_period
 
 
@@ -158,22 +158,4 @@ class RagOverrideForm(forms.Form):
             Field.radios("rag", legend_size=Size.MEDIUM, legend_tag="h2"),
             Field.textarea("reason"),
             Submit("save", "Save rating"),
-        )
-
-
-class KpiImportForm(forms.Form):
-    file = forms.FileField(
-        label="File of values",
-        help_text="A CSV (UTF-8) or Excel .xlsx file with the columns below.",
-        error_messages={"required": "Choose a CSV or XLSX file", "empty": "The file is empty"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field("file"),
-            HTML(""),
-            Submit("upload", "Import values"),
         )

@@ -4,29 +4,16 @@ full_clean, and leaves a history row (django-simple-history) with the reason for
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from kpis import permissions
-from kpis.importing import (
-    ImportFileError,
-    ImportProblem,
-    PreparedValue,
-    ValuePreparer,
-    read_table,
-)
-from kpis.models import Kpi, KpiRag, KpiTarget, KpiValue, ValueStatus
+from kpis.models import Kpi, KpiRag, KpiSection, KpiTarget, KpiValue, ValueStatus
 from kpis.periods import KpiPeriod
 from kpis.rag import rate_value
-from wsoa.models import LocalArea, Plan
-
-KPI_UPLOAD_MAX_BYTES = getattr(settings, "KPI_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 
 
 def _save_with_history(instance, *, user, reason: str, update_fields=None) -> None:
@@ -183,228 +170,40 @@ def kpi_value_override(*, user, value: KpiValue, rag: str, reason: str) -> KpiVa
     return value
 
 
-# --- Importing a file --------------------------------------------------------------------
+# --- Saving what a file's checks prepared ------------------------------------------------
+# A file import (in the app above that reads the file formats) checks every row first, then
+# writes through these inside its own transaction: no savepoint per row, so a large file stays
+# quick.
 
 
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    overrides_cleared: int = 0
-    kpi_codes: list[str] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-    def summary(self) -> str:
-        parts = [f"{self.created} new", f"{self.updated} updated", f"{self.unchanged} unchanged"]
-        text = f"{self.total} value{'s' if self.total != 1 else ''} ({', '.join(parts)})"
-        if self.kpi_codes:
-            text += f" for {len(self.kpi_codes)} KPI{'s' if len(self.kpi_codes) != 1 else ''}"
-        if self.overrides_cleared:
-            text += (
-                f"; {self.overrides_cleared} RAG override"
-                f"{'s were' if self.overrides_cleared != 1 else ' was'} cleared because the "
-                "figure changed"
-            )
-        return text
-
-
-class _DryRun(Exception):
-    pass
-
-
-def _kpi_finder(kpis: list[Kpi], scope: str):
-    by_code: dict[str, list[Kpi]] = defaultdict(list)
-    for kpi in kpis:
-        by_code[kpi.code.strip().casefold()].append(kpi)
-
-    def find(code: str):
-        matches = by_code.get(code.strip().casefold(), [])
-        if not matches:
-            return None, f'There is no KPI with the code "{code}" in {scope}.'
-        if len(matches) > 1:
-            plans = "; ".join(str(kpi.plan) for kpi in matches)
-            return None, (
-                f'The code "{code}" is used by KPIs of more than one plan ({plans}): import '
-                "from the plan's own dataset page, or name the plan."
-            )
-        return matches[0], ""
-
-    return find
-
-
-def kpi_values_import(
+def kpi_value_save_checked(
     *,
     user,
-    raw: bytes,
-    name: str,
-    plan: Plan | None = None,
-    area: LocalArea | None = None,
-    dry_run: bool = False,
-) -> ImportResult:
-    """Import KPI values from a CSV or XLSX file into a plan's dataset (or an area's).
-
-    Every row is checked first; if anything is wrong ImportFileError lists every problem
-    with its row and column, and nothing is saved. A value for a KPI and period already
-    recorded is updated in place. `user` None is the system (management command); a signed-in
-    user may import only the KPIs they may enter values for.
-    """
-    if (plan is None) == (area is None):
-        raise ValueError("Import into a plan or an area.")
-    table = read_table(raw, name=name, max_bytes=KPI_UPLOAD_MAX_BYTES)
-    kpis = Kpi.objects.select_related("plan", "data_owner")
-    kpis = list(kpis.filter(plan=plan) if plan else kpis.filter(plan__area=area))
-    scope = f'the dataset of "{plan}"' if plan else f"{area}'s datasets"
-    existing = {
-        (value.kpi_id, value.period_start, value.period_end): value
-        for value in KpiValue.objects.filter(kpi__in=kpis)
-    }
-    problems: list[ImportProblem] = []
-
-    def report(row, column, message):
-        problems.append(
-            ImportProblem(
-                row,
-                table.letters.get(column, ""),
-                table.written.get(column, column),
-                message,
-            )
-        )
-
-    preparer = ValuePreparer(
-        find_kpi=_kpi_finder(kpis, scope),
-        existing=existing,
-        report=report,
-        may_enter=(
-            (lambda kpi: True)
-            if user is None
-            else (lambda kpi: permissions.can_enter_values(user, kpi))
-        ),
-        describe_row=lambda row: f"row {row}",
-    )
-    present = set(table.written)
-    for number, cells in table.rows:
-        preparer.add(number, cells, present=present)
-    if not table.rows:
-        problems.append(ImportProblem(None, message=f"{name} has a header but no values."))
-    if problems:
-        raise ImportFileError(problems)
-    try:
-        return _write_prepared(preparer.prepared, user=user, name=name, dry_run=dry_run)
-    except _DryRun as stop:
-        return stop.args[0]
+    value: KpiValue,
+    targets: list[KpiTarget],
+    reason: str,
+    clears_override: bool = False,
+) -> KpiValue:
+    """Rate and save a value a file's checks have already validated, with a history row giving
+    `reason`. `targets` are the KPI's, read once for the whole file. `clears_override` when
+    the figure of a value with a manual RAG override changed (the override was about the old
+    figure; the history keeps both)."""
+    if clears_override:
+        value.rag_override, value.override_reason = "", ""
+        value.overridden_by, value.overridden_at = None, None
+    rate_value(value, kpi=value.kpi, targets=targets)
+    _save_with_history(value, user=user, reason=reason)
+    return value
 
 
-@transaction.atomic
-def _write_prepared(prepared: list[PreparedValue], *, user, name: str, dry_run: bool):
-    result = ImportResult(dry_run=dry_run)
-    kpis = {item.value.kpi.pk: item.value.kpi for item in prepared}
-    targets: dict[int, list[KpiTarget]] = defaultdict(list)
-    for target in KpiTarget.objects.filter(kpi_id__in=kpis):
-        targets[target.kpi_id].append(target)
-    for item in prepared:
-        value, kpi = item.value, item.value.kpi
-        if item.is_new:
-            result.created += 1
-        elif item.changed:
-            result.updated += 1
-        else:
-            result.unchanged += 1
-            continue
-        reason = f"Imported from {name}, row {item.row}"
-        if item.clears_override:
-            value.rag_override, value.override_reason = "", ""
-            value.overridden_by, value.overridden_at = None, None
-            result.overrides_cleared += 1
-            reason = f"Imported from {name}, row {item.row}; RAG override cleared"
-        value.entered_by = user if getattr(user, "is_authenticated", False) else None
-        rate_value(value, kpi=kpi, targets=targets[kpi.pk])
-        _save_with_history(value, user=user, reason=reason)
-    result.kpi_codes = sorted({item.value.kpi.code for item in prepared})
-    if dry_run:
-        transaction.set_rollback(True)
-        raise _DryRun(result)
-    return result
+def kpi_definition_save(*, user, kpi: Kpi, reason: str) -> Kpi:
+    """Save a KPI's definition (new, or changed by a definitions file) with a history row."""
+    kpi.full_clean()
+    _save_with_history(kpi, user=user, reason=reason)
+    return kpi
 
 
-# --- Loading a definitions file ----------------------------------------------------------
-
-
-@dataclass
-class KpiLoadResult:
-    plan: Plan
-    sections: int = 0
-    kpis_created: int = 0
-    kpis_updated: int = 0
-    kpis_unchanged: int = 0
-    targets: int = 0
-    values: ImportResult = field(default_factory=ImportResult)
-    dry_run: bool = False
-
-    def summary(self) -> str:
-        return (
-            f"{self.kpis_created} KPIs created, {self.kpis_updated} updated, "
-            f"{self.kpis_unchanged} unchanged, in "
-            f"{self.sections} sections, with {self.targets} targets; values: "
-            f"{self.values.summary()}"
-        )
-
-
-@transaction.atomic
-def kpi_file_load(*, user, raw: bytes, name: str, dry_run: bool = False) -> KpiLoadResult:
-    """Load a KPI definitions file (docs/kpi-import.md): sections, KPIs, their concerns,
-    actions, data owners, baselines, targets and trajectories, and any values. The whole file
-    is checked first (KpiFileError lists every problem); loading it again updates in place.
-    """
-    from actions.models import Action
-    from kpis.kpifile import read_kpi_file
-    from kpis.models import KpiSection
-
-    document = read_kpi_file(raw, name=name, max_bytes=KPI_UPLOAD_MAX_BYTES)
-    plan = document.plan
-    result = KpiLoadResult(plan=plan, dry_run=dry_run)
-    sections = {section.name: section for section in plan.kpi_sections.all()}
-    for position, section_name in enumerate(document.sections, start=1):
-        section = sections.get(section_name) or KpiSection(plan=plan, name=section_name)
-        section.position = position
-        section.full_clean()
-        section.save()
-        sections[section_name] = section
-    result.sections = len(document.sections)
-    actions = {action.ref.casefold(): action for action in Action.objects.filter(plan=plan)}
-    for spec in document.kpis:
-        kpi = spec.kpi
-        kpi.section = sections.get(kpi.section_name) if kpi.section_name else None
-        if spec.is_new or spec.is_changed:
-            kpi.full_clean()
-            _save_with_history(kpi, user=user, reason=f"Loaded from {name}")
-        kpi.concerns.set(spec.concerns)
-        kpi.actions.set([actions[ref.casefold()] for ref in spec.action_refs])
-        kpi_targets_set(user=user, kpi=kpi, targets=spec.targets)
-        result.targets += len(spec.targets)
-        if spec.is_new:
-            result.kpis_created += 1
-        elif spec.is_changed:
-            result.kpis_updated += 1
-        else:
-            result.kpis_unchanged += 1
-        targets = list(kpi.targets.all())
-        for item in spec.values:
-            value = item.value
-            value.kpi = kpi
-            if item.is_new:
-                result.values.created += 1
-            elif item.changed:
-                result.values.updated += 1
-            else:
-                result.values.unchanged += 1
-                continue
-            rate_value(value, kpi=kpi, targets=targets)
-            _save_with_history(value, user=user, reason=f"Loaded from {name}, {item.row}")
-    if dry_run:
-        transaction.set_rollback(True)
-    return result
+def kpi_section_save(*, section: KpiSection) -> KpiSection:
+    section.full_clean()
+    section.save()
+    return section

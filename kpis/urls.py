@@ -10,7 +10,6 @@ urlpatterns = [
         views.DatasetExportView.as_view(),
         name="kpi-dataset-export",
     ),
-    path("plans/<int:plan_pk>/kpis/import/", views.KpiImportView.as_view(), name="kpi-import"),
     path(
         "plans/<int:plan_pk>/kpis/<int:kpi_pk>/", views.KpiDetailView.as_view(), name="kpi-detail"
     ),

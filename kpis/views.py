@@ -1,5 +1,5 @@
-"""KPI pages: the dataset of a plan or a board, a KPI's page, entering and importing values,
-and overriding a rating. Views parse, authorise, call one service or selector, and render."""
+"""KPI pages: the dataset of a plan or a board, a KPI's page, entering values, and overriding
+a rating. Views parse, authorise, call one service or selector, and render."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView, View
 from django_tables2.export.export import TableExport
@@ -16,8 +15,7 @@ from django_tables2.export.export import TableExport
 from kpis import permissions, selectors, services
 from kpis.filters import KpiDatasetFilter
 from kpis.formatting import value_text
-from kpis.forms import KpiImportForm, KpiValueForm, RagOverrideForm
-from kpis.importing import COLUMNS, IGNORED_COLUMNS, ImportFileError
+from kpis.forms import KpiValueForm, RagOverrideForm
 from kpis.models import Kpi, KpiRag, KpiValue, ValueStatus
 from kpis.tables import KpiValueExportTable
 from wsoa import permissions as area_rules
@@ -256,50 +254,3 @@ class KpiValueOverrideView(KpiMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["value"] = self.value
         return context
-
-
-# --- Importing ---------------------------------------------------------------------------
-
-
-class KpiImportView(PlanMixin, FormView):
-    template_name = "kpis/import.html"
-    form_class = KpiImportForm
-
-    def dispatch(self, request, *args, **kwargs):
-        permissions.require(permissions.can_import_values(request.user, self.plan))
-        return super().dispatch(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        if upload.size > services.KPI_UPLOAD_MAX_BYTES:
-            form.add_error("file", "The file is too big: the largest accepted is 5 MB")
-            return self.form_invalid(form)
-        try:
-            result = services.kpi_values_import(
-                user=self.request.user, raw=upload.read(), name=upload.name, plan=self.plan
-            )
-        except ImportFileError as exc:
-            form.add_error("file", f"{upload.name} was not imported: fix the problems listed")
-            return self.render_to_response(
-                self.get_context_data(form=form, problems=exc.problems, file_name=upload.name)
-            )
-        messages.success(self.request, f"Imported {upload.name}: {result.summary()}.")
-        return redirect(reverse("kpi-dataset", args=[self.plan.pk]))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["columns"] = list(COLUMNS.values())
-        context["ignored_columns"] = sorted(IGNORED_COLUMNS)
-        user = self.request.user
-        kpis = Kpi.objects.for_plan(self.plan).select_related("data_owner", "section")
-        context["importable_kpis"] = [
-            kpi
-            for kpi in kpis.in_dataset_order()
-            if permissions.can_enter_values(user, _with_plan(kpi, self.plan))
-        ]
-        return context
-
-
-def _with_plan(kpi: Kpi, plan: Plan) -> Kpi:
-    kpi.plan = plan
-    return kpi

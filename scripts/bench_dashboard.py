@@ -7,7 +7,7 @@
 Migrates the database, builds one board overseeing N actions (each with its share of the
 status updates spread over three years, two milestones, a lead post, some due-date changes),
 twenty meetings and their action log, then times:
-- the dashboard data (`governance.selectors.meeting_dashboard`) for the meeting of 22 March
+- the dashboard data (`governance.dashboard.meeting_dashboard`) for the meeting of 22 March
   2022 (a past meeting: as at its date, compared with the previous meeting);
 - the whole dashboard page (`GET /meetings/<pk>/dashboard/`, template included);
 - issuing a board pack, and rendering its PDF (once each).
@@ -78,7 +78,8 @@ def build(n_actions: int, n_updates: int, n_meetings: int):
     from django.db import transaction
     from django.utils import timezone
 
-    from actions.models import Action, DueDateChange, Milestone, StatusUpdate, UpdateKind
+    from actions.models import Action, DueDateChange, Milestone, StatusUpdate
+    from actions.status import UpdateKind
     from governance.models import Meeting, MeetingAction, MeetingStatus
     from wsoa.models import (
         Board,
@@ -236,7 +237,7 @@ def measure(meeting, user, *, runs: int) -> None:
 
     from governance.models import Meeting
     from governance.packs import render_pdf
-    from governance.selectors import meeting_dashboard
+    from governance.dashboard import meeting_dashboard
     from governance.services import board_pack_issue
 
     meeting = Meeting.objects.select_related("board", "board__area").get(pk=meeting.pk)

@@ -4,10 +4,11 @@
 
 Generates a plan file in the documented format (with progress entries on every action and
 milestone), migrates a throwaway SQLite database in a temporary directory, and loads the file
-through `wsoa.services.plan_load`, exactly as `manage.py load_plan` does. Reports the time to
-check the file (parse + validate), the time to write it, the time to load the same file again
-with `--update` (nothing changes, but every action is compared), and the peak Python memory
-(tracemalloc, measured in a second, separate run so that tracing does not slow the timed one).
+through `formats.plans.services.plan_load`, exactly as `manage.py load_plan` does. Reports the
+time to check the file (parse + validate), the time to write it, the time to load the same file
+again with `--update` (nothing changes, but every action is compared), and the peak Python
+memory (tracemalloc, measured in a second, separate run so that tracing does not slow the timed
+one).
 The target is under 5 seconds in all; see docs/performance.md. Not a test: figures depend on
 the machine.
 """
@@ -156,7 +157,7 @@ def setup_django(database: Path) -> None:
 
 
 def load(raw: bytes, *, name: str, echo: bool):
-    from wsoa.services import plan_load
+    from formats.plans.services import plan_load
 
     started = time.perf_counter()
     marks: dict[str, float] = {}
@@ -183,8 +184,8 @@ def main() -> None:
         setup_django(Path(tmp) / "bench.sqlite3")
         import yaml
 
-        from wsoa.planfile.parse import parse_plan_file
-        from wsoa.planfile.validate import validate_plan_document
+        from formats.plans.validate import validate_plan_document
+        from formats.reader import parse_plan_file
 
         documents = {}
         for area in ("Benchshire", "Memoryshire"):
@@ -233,7 +234,7 @@ def main() -> None:
             )
 
             started = time.perf_counter()
-            from wsoa.services import plan_load
+            from formats.plans.services import plan_load
 
             again = plan_load(user=None, raw=raw, name="bench.yaml", update=True)
             print(

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from wsoa import upload_views, views
+from wsoa import views
 
 admin.site.site_header = "SEND WSOA tracker administration"
 admin.site.site_title = "WSOA tracker admin"
@@ -15,8 +15,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("plans/load/", upload_views.plan_upload, name="plan-upload"),
-    path("plans/<int:plan_pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
+    path("", include("formats.urls")),
     path("", include("actions.urls")),
     path("", include("governance.urls")),
     path("", include("kpis.urls")),

@@ -1,15 +1,13 @@
-"""Plan pages: the home page (plans of my areas) and the plan page."""
+"""The home page (plans of my areas) and `PlanMixin`, which every plan page builds on."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
-from django.views.generic import TemplateView
 
 from wsoa import permissions
 from wsoa.models import Plan
-from wsoa.selectors import plan_tree, rating_counts
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -46,19 +44,3 @@ def home(request: HttpRequest) -> HttpResponse:
         "wsoa/home.html",
         {"plans": plans, "can_load_plans": permissions.can_load_plans(request.user)},
     )
-
-
-class PlanDetailView(PlanMixin, TemplateView):
-    template_name = "wsoa/plan_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        tree, levels = plan_tree(self.plan)
-        all_actions = [a for node in tree for o in node.outcomes for a in o.actions]
-        context.update(
-            tree=tree,
-            levels=levels,
-            rating_summary=rating_counts(all_actions, levels),
-            action_total=len(all_actions),
-        )
-        return context

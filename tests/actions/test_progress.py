@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import services
-from actions.models import AppendOnlyError, DueDateChange, Evidence, StatusUpdate, UpdateKind
+from actions.models import AppendOnlyError, DueDateChange, Evidence, StatusUpdate
+from actions.status import UpdateKind
 from tests.actions.factories import ActionFactory, MilestoneFactory, StatusUpdateFactory
 from tests.wsoa.factories import PlanFactory, PostFactory, level
 from wsoa.models import Role

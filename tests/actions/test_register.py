@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from actions.models import UpdateKind
+from actions.status import UpdateKind
 from tests.actions.factories import ActionFactory, StatusUpdateFactory
 from tests.wsoa.factories import (
     ConcernFactory,

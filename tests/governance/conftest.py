@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from actions.models import UpdateKind
+from actions.status import UpdateKind
 from governance.models import MeetingActionStatus, MeetingStatus
 from tests.actions.factories import ActionFactory, MilestoneFactory
 from tests.governance.factories import (
@@ -26,7 +26,7 @@ D = datetime.date.fromisoformat
 def no_kpis(monkeypatch):
     """The dashboard without the KPI feature, so query counts pin governance's own queries."""
     monkeypatch.setattr(
-        "governance.selectors.kpi_section", lambda board, *, as_at: {"available": False, "rows": []}
+        "governance.dashboard.kpi_section", lambda board, *, as_at: {"available": False, "rows": []}
     )
 
 

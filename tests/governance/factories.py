@@ -4,7 +4,8 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from actions.models import DueDateChange, StatusUpdate, UpdateKind
+from actions.models import DueDateChange, StatusUpdate
+from actions.status import UpdateKind
 from governance.models import (
     AgendaItem,
     BoardMember,

@@ -26,6 +26,7 @@ def refs(rows):
 def row_counts(**counts):
     """A matrix row from keyword counts; unnamed levels are 0."""
     row = dict.fromkeys(("RED", "AMBER", "LIGHT GREEN", "DARK GREEN", "COMPLETED"), 0)
+    row["PROPOSED"] = 0  # completion proposed, not yet signed off: never counted as complete
     row["UNRATED"] = 0
     for key, value in counts.items():
         row[key.replace("_", " ").upper()] = value

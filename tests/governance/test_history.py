@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from governance.selectors import meeting_dashboard
+from governance.dashboard import meeting_dashboard
 from tests.governance.factories import at, rate
 from tests.governance.helpers import matrix, refs, row_counts
 
@@ -26,17 +26,19 @@ def _a1(dash):
     [
         # Only A4's amber (1 Nov 2021) exists yet; everything else is not yet rated.
         ("2021-11-15", row_counts(amber=1, unrated=4), row_counts(unrated=1)),
-        # The previous meeting: A1 red, A2 light green, A3 dark green, A4 amber; A6 proposed.
+        # The previous meeting: A1 red, A2 light green, A3 dark green, A4 amber; A6 proposed
+        # (not signed off until 15 February, so not yet complete).
         (
             "2022-01-10",
             row_counts(red=1, amber=1, light_green=1, dark_green=1, unrated=1),
-            row_counts(completed=1),
+            row_counts(proposed=1),
         ),
-        ("2022-03-22", row_counts(red=1, amber=2, completed=1, unrated=1), row_counts(completed=1)),
+        # A3's completion is proposed (10 March), not signed off; A6 was signed off.
+        ("2022-03-22", row_counts(red=1, amber=2, proposed=1, unrated=1), row_counts(completed=1)),
         # After A1 went dark green on 1 April 2022.
         (
             "2022-04-02",
-            row_counts(red=1, amber=1, dark_green=1, completed=1, unrated=1),
+            row_counts(red=1, amber=1, dark_green=1, proposed=1, unrated=1),
             row_counts(completed=1),
         ),
     ],
@@ -70,7 +72,7 @@ def test_one_actions_rating_changes_across_dates(scenario, no_kpis):
 def test_due_dates_are_reconstructed_from_due_date_changes(scenario, as_at, due):
     # A2 was due 31 Jan 2022, moved to 31 Mar on 15 Dec 2021 and to 30 Jun on 20 Feb 2022.
     from actions.models import Action
-    from governance.selectors import with_due_date_as_at
+    from governance.dashboard import with_due_date_as_at
 
     a2 = with_due_date_as_at(
         Action.objects.filter(pk=scenario.a2.pk), on=D(as_at), known_by=None, subject="action"

@@ -58,7 +58,7 @@ def test_issuing_freezes_the_dashboard_as_at_the_moment_of_issue(scenario, issue
     assert issued.version == 1
     assert snapshot["pack"]["version"] == 1
     assert snapshot["as_at"] == "2022-03-22"
-    assert matrix(snapshot)[1] == row_counts(red=1, amber=2, completed=1, unrated=1)
+    assert matrix(snapshot)[1] == row_counts(red=1, amber=2, proposed=1, unrated=1)
 
 
 def test_an_issued_pack_does_not_change_after_later_updates(client, scenario, issued, member_of):
@@ -73,8 +73,8 @@ def test_an_issued_pack_does_not_change_after_later_updates(client, scenario, is
     # The live dashboard for the same date does see the backdated updates.
     client.force_login(member_of(scenario.plan))
     live = client.get(reverse("meeting-dashboard", args=[scenario.meeting.pk])).context["dash"]
-    assert matrix(live)[1] == row_counts(red=2, amber=1, dark_green=1, completed=1)
-    assert matrix(stored.snapshot)[1] == row_counts(red=1, amber=2, completed=1, unrated=1)
+    assert matrix(live)[1] == row_counts(red=2, amber=1, dark_green=1, proposed=1)
+    assert matrix(stored.snapshot)[1] == row_counts(red=1, amber=2, proposed=1, unrated=1)
     page = client.get(reverse("board-pack", args=[scenario.meeting.pk, 1]))
     assert page.context["snapshot"] == frozen
     assert "Slipped again after the pack" not in page.text
@@ -91,7 +91,7 @@ def test_reissuing_makes_version_2_and_keeps_version_1(scenario, issued):
     assert second.version == 2
     assert list(scenario.meeting.packs.values_list("version", flat=True)) == [2, 1]
     assert BoardPack.objects.get(meeting=scenario.meeting, version=1).snapshot == frozen
-    assert matrix(second.snapshot)[1] == row_counts(red=2, amber=1, dark_green=1, completed=1)
+    assert matrix(second.snapshot)[1] == row_counts(red=2, amber=1, dark_green=1, proposed=1)
     assert refs(second.snapshot["attention"]["red_amber"])[:2] == ["1.1b", "1.2b"]
     assert [r["ref"] for r in second.snapshot["action_log"]["open"]] == ["A4"]
     assert second.snapshot["pack"]["note"] == "Updated ratings"
@@ -146,13 +146,22 @@ def test_pack_xlsx_has_one_sheet_per_section(client, scenario, issued, member_of
     ]
     rag = [list(row) for row in workbook["RAG summary"].iter_rows(values_only=True)]
     header = next(r for r in rag if r[0] == "Significant concern")
-    assert header[1:8] == (
-        ["Red", "Amber", "Light green", "Dark green", "Completed", "Not yet rated", "Total"]
+    assert header[1:9] == (
+        [
+            "Red",
+            "Amber",
+            "Light green",
+            "Dark green",
+            "Completed",
+            "Completion proposed",
+            "Not yet rated",
+            "Total",
+        ]
     )
     concern_1 = next(r for r in rag if r[0] and str(r[0]).startswith("1. "))
-    assert concern_1[1:8] == [1, 2, 0, 0, 1, 1, 5]
+    assert concern_1[1:9] == [1, 2, 0, 0, 0, 1, 1, 5]
     total = next(r for r in rag if r[0] == "Total")
-    assert total[1:8] == [1, 2, 0, 0, 2, 1, 6]
+    assert total[1:9] == [1, 2, 0, 0, 1, 1, 1, 6]
     header_row = [r[0] for r in rag].index("Significant concern") + 1
     red_cell = workbook["RAG summary"].cell(row=header_row, column=2)
     assert red_cell.fill.fgColor.rgb.endswith(scenario.levels.red.colour.lstrip("#").upper())

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from actions.models import UpdateKind
+from actions.status import UpdateKind
 from governance.models import UpdateReminder
 from governance.services import update_reminders_send
 from tests.actions.factories import ActionFactory

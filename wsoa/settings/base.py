@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "governance",
     "actions",
     "kpis",
+    # On top of the others: every file format (plans, meetings, KPIs).
+    "formats",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,645 @@
+"""The KPI values file format: CSV or XLSX spreadsheets of values, every row checked before
+anything is saved.
+
+`read_table` turns a file into a header and rows (or raises ImportFileError saying why it
+is not a usable file); `ValuePreparer` checks each row against the same rules the browser
+form uses (`kpis.parsing`, `KpiValue.clean`) and reports every problem with its row and
+column; `kpi_values_import` writes nothing unless no problem was found, and then saves
+through `kpis.services`. The columns are documented in docs/kpi-import.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from kpis import permissions
+from kpis.models import Kpi, KpiTarget, KpiValue, ValueStatus
+from kpis.parsing import (
+    CellError,
+    PercentCell,
+    cell_text,
+    parse_date,
+    parse_decimal,
+    parse_whole_number,
+)
+from kpis.periods import PeriodError, parse_period
+from kpis.services import kpi_value_save_checked
+from wsoa.models import LocalArea, Plan
+
+KPI_UPLOAD_MAX_BYTES = getattr(settings, "KPI_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool = False
+    description: str = ""
+
+
+COLUMNS: dict[str, Column] = {
+    column.name: column
+    for column in (
+        Column("kpi_code", True, 'The KPI\'s code in the dataset, as on its page ("EHC2").'),
+        Column("period_label", True, 'The period as your dataset writes it ("Q3 2021/22").'),
+        Column("period_start", False, "First day of the period (if the label does not say)."),
+        Column("period_end", False, "Last day of the period (if the label does not say)."),
+        Column("value", True, "The figure. Blank when a numerator and denominator are given."),
+        Column("numerator", False, "For a percentage: how many met the measure (18)."),
+        Column("denominator", False, "For a percentage: out of how many (24)."),
+        Column("note", False, "Anything a reader needs to know about this figure."),
+        Column("status", False, 'Blank or "recorded"; "no data"; or "unreliable".'),
+        Column("source", False, "Where the figure comes from (system, report, return)."),
+    )
+}
+# Columns a download carries for its readers, which an import ignores.
+IGNORED_COLUMNS = {"kpi_title", "rag"}
+IGNORED = "__ignored__"
+# Other spellings officers use for the same columns.
+ALIASES = {
+    "kpi": "kpi_code",
+    "code": "kpi_code",
+    "kpi_ref": "kpi_code",
+    "period": "period_label",
+    "start": "period_start",
+    "start_date": "period_start",
+    "end": "period_end",
+    "end_date": "period_end",
+    "figure": "value",
+    "notes": "note",
+    "comment": "note",
+    "comments": "note",
+}
+STATUS_WORDS = {
+    "": ValueStatus.RECORDED,
+    "recorded": ValueStatus.RECORDED,
+    "no data": ValueStatus.NO_DATA,
+    "nodata": ValueStatus.NO_DATA,
+    "no_data": ValueStatus.NO_DATA,
+    "missing": ValueStatus.NO_DATA,
+    "unreliable": ValueStatus.UNRELIABLE,
+    "unreliable data": ValueStatus.UNRELIABLE,
+}
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+# --- Problems ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class ImportProblem:
+    """One thing wrong with a file. `row` is the spreadsheet row number (the header is row
+    1) or None for the whole file; `column` is the column's name as written in the file."""
+
+    row: int | None
+    column_letter: str = ""
+    column: str = ""
+    message: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+    @property
+    def where(self) -> str:
+        parts = []
+        if self.row == 1:
+            parts.append("Header row")
+        elif self.row is not None:
+            parts.append(f"Row {self.row}")
+        if self.column:
+            letter = f" {self.column_letter}" if self.column_letter else ""
+            parts.append(f"column{letter} ({self.column})")
+        return ", ".join(parts)
+
+
+class ImportFileError(Exception):
+    """Raised with every problem found; nothing has been saved when it is raised."""
+
+    def __init__(self, problems: list[ImportProblem]):
+        self.problems = sorted(problems, key=lambda p: (p.row or 0, p.column_letter, p.message))
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+# --- Reading files -----------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """A file's header (canonical column names, with how each was written and its letter)
+    and its non-blank rows, each with its spreadsheet row number."""
+
+    columns: list[str]
+    written: dict[str, str]
+    letters: dict[str, str]
+    rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def canonical_column(header: str) -> str:
+    key = re.sub(r"[\s\-./]+", "_", str(header or "").strip().lower()).strip("_")
+    return ALIASES.get(key, key)
+
+
+def read_table(raw: bytes, *, name: str, max_bytes: int) -> Table:
+    """Bytes of a CSV or XLSX file → Table. Raises ImportFileError if it is neither, or if its
+    header is not the import format."""
+    if not raw:
+        raise ImportFileError([ImportProblem(None, message=f"{name} is empty.")])
+    if len(raw) > max_bytes:
+        raise ImportFileError(
+            [
+                ImportProblem(
+                    None,
+                    message=f"{name} is {len(raw):,} bytes; the largest file accepted is "
+                    f"{max_bytes:,} bytes.",
+                )
+            ]
+        )
+    lower = name.lower()
+    if raw.startswith(XLSX_MAGIC) or lower.endswith((".xlsx", ".xlsm")):
+        grid = _read_xlsx(raw, name=name)
+    elif lower.endswith((".xls", ".ods", ".numbers")):
+        raise ImportFileError(
+            [ImportProblem(None, message=f"{name} is not a CSV or XLSX file: save it as .xlsx.")]
+        )
+    else:
+        grid = _read_csv(raw, name=name)
+    return _table_from_grid(grid, name=name)
+
+
+def _not_csv(name: str, why: str) -> ImportFileError:
+    return ImportFileError(
+        [
+            ImportProblem(
+                None,
+                message=f"{name} is not a CSV or XLSX file ({why}). Save the spreadsheet as "
+                "Excel workbook (.xlsx) or CSV UTF-8 (.csv).",
+            )
+        ]
+    )
+
+
+def _read_csv(raw: bytes, *, name: str) -> list[list[object]]:
+    if b"\x00" in raw[:4096] or raw.startswith((b"%PDF", b"\xd0\xcf\x11\xe0")):
+        raise _not_csv(name, "it is a binary file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _not_csv(name, f"byte {exc.start} is not UTF-8 text") from exc
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as exc:
+        raise _not_csv(name, str(exc)) from exc
+
+
+def _read_xlsx(raw: bytes, *, name: str) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise _not_csv(name, "it could not be opened as a workbook") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        grid = []
+        for row in sheet.iter_rows():
+            cells = []
+            for cell in row:
+                value = getattr(cell, "value", None)
+                number_format = getattr(cell, "number_format", "") or ""
+                # A cell formatted as a percentage holds 0.75 for "75%".
+                if isinstance(value, int | float) and "%" in number_format:
+                    value = PercentCell(value)
+                cells.append(value)
+            grid.append(cells)
+        return grid
+    finally:
+        workbook.close()
+
+
+def _table_from_grid(grid: list[list[object]], *, name: str) -> Table:
+    rows = [(number, row) for number, row in enumerate(grid, start=1) if not _is_blank(row)]
+    if not rows:
+        raise ImportFileError([ImportProblem(None, message=f"{name} has no rows.")])
+    header_number, header = rows[0]
+    problems = []
+    columns: list[str] = []
+    written: dict[str, str] = {}
+    letters: dict[str, str] = {}
+    for index, cell in enumerate(header):
+        text = str(cell).strip() if cell is not None else ""
+        letter = column_letter(index)
+        if not text:
+            columns.append("")
+            continue
+        key = canonical_column(text)
+        if key in IGNORED_COLUMNS:
+            columns.append(IGNORED)
+            continue
+        if key not in COLUMNS:
+            problems.append(
+                ImportProblem(
+                    header_number,
+                    letter,
+                    text,
+                    f'"{text}" is not a column of the KPI import format; the columns are '
+                    + ", ".join(COLUMNS)
+                    + ".",
+                )
+            )
+        elif key in written:
+            problems.append(
+                ImportProblem(
+                    header_number,
+                    letter,
+                    text,
+                    f'"{text}" repeats column {letters[key]} ({written[key]}).',
+                )
+            )
+        columns.append(key)
+        written.setdefault(key, text)
+        letters.setdefault(key, letter)
+    for column in COLUMNS.values():
+        if column.required and column.name not in written:
+            problems.append(
+                ImportProblem(
+                    header_number,
+                    message=f'The header has no "{column.name}" column. The first row must '
+                    "name the columns: " + ", ".join(COLUMNS) + ".",
+                )
+            )
+    if header_number != 1:
+        problems.append(
+            ImportProblem(None, message="Row 1 is blank: the header must be the first row.")
+        )
+    if problems:
+        raise ImportFileError(problems)
+    table = Table(columns=columns, written=written, letters=letters)
+    for number, row in rows[1:]:
+        cells: dict[str, object] = {}
+        for index, cell in enumerate(row):
+            key = columns[index] if index < len(columns) else ""
+            if key == IGNORED:
+                continue
+            if key:
+                cells[key] = cell
+            elif not _is_blank([cell]) and "__extra__" not in cells:
+                cells["__extra__"] = (column_letter(index), cell)
+        table.rows.append((number, cells))
+    return table
+
+
+def _is_blank(row: Iterable[object]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
+
+
+# --- Reading cells (the figures and dates are read by kpis.parsing) ----------------------
+
+
+def parse_status(cell: object) -> str:
+    text = re.sub(r"\s+", " ", cell_text(cell).lower())
+    if text not in STATUS_WORDS:
+        raise CellError(
+            f'"{cell_text(cell)}" is not a status: leave it blank, or write "no data" or '
+            '"unreliable"'
+        )
+    return STATUS_WORDS[text]
+
+
+# --- Checking rows -----------------------------------------------------------------------
+
+# Which column a model field's error belongs to.
+FIELD_COLUMNS = {
+    "period_label": "period_label",
+    "period_start": "period_start",
+    "period_end": "period_end",
+    "value": "value",
+    "numerator": "numerator",
+    "denominator": "denominator",
+    "note": "note",
+    "source": "source",
+    "status": "status",
+}
+VALUE_FIELDS = ("period_label", "status", "value", "numerator", "denominator", "note", "source")
+
+
+@dataclass
+class PreparedValue:
+    """A checked row: the value to save (new, or an existing one with its new figures)."""
+
+    row: object
+    value: KpiValue
+    is_new: bool
+    changed: list[str]
+    clears_override: bool = False
+
+
+ProblemSink = Callable[[object, str, str], None]  # (row, column, message)
+
+
+class ValuePreparer:
+    """Checks rows of values and turns them into unsaved KpiValue objects.
+
+    `find_kpi(code)` returns (kpi, problem); `existing` maps (kpi key, start, end) to saved
+    values; `may_enter(kpi)` says whether the importing user may enter this KPI's values.
+    Problems go to `report(row, column, message)`; rows are opaque to this class (a row
+    number for files, a path for the YAML loader).
+    """
+
+    def __init__(
+        self,
+        *,
+        find_kpi: Callable[[str], tuple[Kpi | None, str]],
+        existing: dict[tuple, KpiValue],
+        report: ProblemSink,
+        may_enter: Callable[[Kpi], bool] = lambda kpi: True,
+        describe_row: Callable[[object], str] = str,
+    ):
+        self.find_kpi = find_kpi
+        self.existing = existing
+        self.report = report
+        self.may_enter = may_enter
+        self.describe_row = describe_row
+        self.seen: dict[tuple, object] = {}
+        self.prepared: list[PreparedValue] = []
+
+    def add(self, row, cells: dict[str, object], *, present: set[str]) -> None:
+        problem_count = [0]
+
+        def report(column, message):
+            problem_count[0] += 1
+            self.report(row, column, message)
+
+        if "__extra__" in cells:
+            letter, cell = cells.pop("__extra__")
+            report("", f'column {letter} has "{cell_text(cell)}" but no heading in the header row')
+
+        code = cell_text(cells.get("kpi_code"))
+        kpi = None
+        if not code:
+            report("kpi_code", "Enter the KPI code")
+        else:
+            kpi, problem = self.find_kpi(code)
+            if problem:
+                report("kpi_code", problem)
+            elif not self.may_enter(kpi):
+                report(
+                    "kpi_code",
+                    f"You cannot enter values for {kpi.code}: only the holder of its data owner "
+                    f"post ({kpi.data_owner or 'none set'}) or a programme lead may.",
+                )
+                kpi = None
+
+        start = self._cell(report, "period_start", cells, parse_date)
+        end = self._cell(report, "period_end", cells, parse_date)
+        label = cell_text(cells.get("period_label"))
+        period = None
+        try:
+            period = parse_period(label, start=start, end=end)
+        except PeriodError as exc:
+            report("period_label", str(exc))
+
+        status = self._cell(report, "status", cells, parse_status) or ValueStatus.RECORDED
+        figure = self._cell(report, "value", cells, parse_decimal)
+        numerator = self._cell(report, "numerator", cells, parse_whole_number)
+        denominator = self._cell(report, "denominator", cells, parse_whole_number)
+        if kpi is None or period is None:
+            return
+
+        key = (kpi.pk or kpi.code, period.start, period.end)
+        if key in self.seen:
+            report(
+                "period_label",
+                f"{kpi.code} for {period.label} ({period.start:%d/%m/%Y} to "
+                f"{period.end:%d/%m/%Y}) is already given in {self.describe_row(self.seen[key])}",
+            )
+            return
+        self.seen[key] = row
+        if problem_count[0]:
+            return
+
+        existing = self.existing.get(key)
+        value = existing or KpiValue(kpi=kpi, period_start=period.start, period_end=period.end)
+        before = {name: getattr(value, name) for name in VALUE_FIELDS} if existing else {}
+        value.kpi = kpi
+        value.period_label = period.label
+        value.status = status
+        value.value = figure
+        value.numerator = numerator
+        value.denominator = denominator
+        # A note or source column left out of the file keeps what was there.
+        if "note" in present or not existing:
+            value.note = cell_text(cells.get("note"))
+        if "source" in present or not existing:
+            value.source = cell_text(cells.get("source"))
+        try:
+            value.full_clean(
+                exclude=["kpi", "entered_by", "overridden_by"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            for field_name, messages in exc.message_dict.items():
+                column = FIELD_COLUMNS.get(field_name, "value")
+                if column == "status" and "status" not in present:
+                    column = "value"
+                for message in messages:
+                    report(column, message)
+            if existing:
+                for name, old in before.items():
+                    setattr(existing, name, old)
+            return
+        changed = [name for name in VALUE_FIELDS if before and before[name] != getattr(value, name)]
+        figures_changed = any(
+            name in changed for name in ("status", "value", "numerator", "denominator")
+        )
+        self.prepared.append(
+            PreparedValue(
+                row=row,
+                value=value,
+                is_new=existing is None,
+                changed=changed,
+                clears_override=bool(existing and existing.rag_override and figures_changed),
+            )
+        )
+
+    def _cell(self, report, column: str, cells: dict[str, object], parse):
+        try:
+            return parse(cells.get(column))
+        except CellError as exc:
+            report(column, str(exc))
+            return None
+
+
+# --- Importing a file --------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    overrides_cleared: int = 0
+    kpi_codes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        parts = [f"{self.created} new", f"{self.updated} updated", f"{self.unchanged} unchanged"]
+        text = f"{self.total} value{'s' if self.total != 1 else ''} ({', '.join(parts)})"
+        if self.kpi_codes:
+            text += f" for {len(self.kpi_codes)} KPI{'s' if len(self.kpi_codes) != 1 else ''}"
+        if self.overrides_cleared:
+            text += (
+                f"; {self.overrides_cleared} RAG override"
+                f"{'s were' if self.overrides_cleared != 1 else ' was'} cleared because the "
+                "figure changed"
+            )
+        return text
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _kpi_finder(kpis: list[Kpi], scope: str):
+    by_code: dict[str, list[Kpi]] = defaultdict(list)
+    for kpi in kpis:
+        by_code[kpi.code.strip().casefold()].append(kpi)
+
+    def find(code: str):
+        matches = by_code.get(code.strip().casefold(), [])
+        if not matches:
+            return None, f'There is no KPI with the code "{code}" in {scope}.'
+        if len(matches) > 1:
+            plans = "; ".join(str(kpi.plan) for kpi in matches)
+            return None, (
+                f'The code "{code}" is used by KPIs of more than one plan ({plans}): import '
+                "from the plan's own dataset page, or name the plan."
+            )
+        return matches[0], ""
+
+    return find
+
+
+def kpi_values_import(
+    *,
+    user,
+    raw: bytes,
+    name: str,
+    plan: Plan | None = None,
+    area: LocalArea | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Import KPI values from a CSV or XLSX file into a plan's dataset (or an area's).
+
+    Every row is checked first; if anything is wrong ImportFileError lists every problem
+    with its row and column, and nothing is saved. A value for a KPI and period already
+    recorded is updated in place. `user` None is the system (management command); a signed-in
+    user may import only the KPIs they may enter values for.
+    """
+    if (plan is None) == (area is None):
+        raise ValueError("Import into a plan or an area.")
+    table = read_table(raw, name=name, max_bytes=KPI_UPLOAD_MAX_BYTES)
+    kpis = Kpi.objects.select_related("plan", "data_owner")
+    kpis = list(kpis.filter(plan=plan) if plan else kpis.filter(plan__area=area))
+    scope = f'the dataset of "{plan}"' if plan else f"{area}'s datasets"
+    existing = {
+        (value.kpi_id, value.period_start, value.period_end): value
+        for value in KpiValue.objects.filter(kpi__in=kpis)
+    }
+    problems: list[ImportProblem] = []
+
+    def report(row, column, message):
+        problems.append(
+            ImportProblem(
+                row,
+                table.letters.get(column, ""),
+                table.written.get(column, column),
+                message,
+            )
+        )
+
+    preparer = ValuePreparer(
+        find_kpi=_kpi_finder(kpis, scope),
+        existing=existing,
+        report=report,
+        may_enter=(
+            (lambda kpi: True)
+            if user is None
+            else (lambda kpi: permissions.can_enter_values(user, kpi))
+        ),
+        describe_row=lambda row: f"row {row}",
+    )
+    present = set(table.written)
+    for number, cells in table.rows:
+        preparer.add(number, cells, present=present)
+    if not table.rows:
+        problems.append(ImportProblem(None, message=f"{name} has a header but no values."))
+    if problems:
+        raise ImportFileError(problems)
+    try:
+        return _write_prepared(preparer.prepared, user=user, name=name, dry_run=dry_run)
+    except _DryRun as stop:
+        return stop.args[0]
+
+
+@transaction.atomic
+def _write_prepared(prepared: list[PreparedValue], *, user, name: str, dry_run: bool):
+    result = ImportResult(dry_run=dry_run)
+    kpis = {item.value.kpi.pk: item.value.kpi for item in prepared}
+    targets: dict[int, list[KpiTarget]] = defaultdict(list)
+    for target in KpiTarget.objects.filter(kpi_id__in=kpis):
+        targets[target.kpi_id].append(target)
+    for item in prepared:
+        value, kpi = item.value, item.value.kpi
+        if item.is_new:
+            result.created += 1
+        elif item.changed:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+            continue
+        reason = f"Imported from {name}, row {item.row}"
+        if item.clears_override:
+            result.overrides_cleared += 1
+            reason = f"Imported from {name}, row {item.row}; RAG override cleared"
+        value.entered_by = user if getattr(user, "is_authenticated", False) else None
+        kpi_value_save_checked(
+            user=user,
+            value=value,
+            targets=targets[kpi.pk],
+            reason=reason,
+            clears_override=item.clears_override,
+        )
+    result.kpi_codes = sorted({item.value.kpi.code for item in prepared})
+    if dry_run:
+        transaction.set_rollback(True)
+        raise _DryRun(result)
+    return result

@@ -1,0 +1,482 @@
+"""Check a whole plan document before anything is written, and normalise it.
+
+Every problem is collected (not just the first) with the place it was found. The result is
+the same document with defaults filled in, refs generated and timescales parsed, ready for
+`load.py`, which can then assume it is sound.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import string
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from formats.reader import ParsedFile, PlanFileError, Problem
+from wsoa.models import OrganisationKind, PlanKind, PlanStatus
+from wsoa.timescales import parse_timescale
+
+FORMAT = "wsoa-plan/1"
+RESOURCE_ALIASES = {
+    "additional": "additional",
+    "ar": "additional",
+    "additional resource": "additional",
+    "existing": "existing",
+    "er": "existing",
+    "existing resource": "existing",
+    "unknown": "unknown",
+    "": "unknown",
+}
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class F:
+    """A field of an object in the format: kind and whether it is required."""
+
+    kind: str
+    required: bool = False
+    default: Any = None
+
+
+SPECS: dict[str, dict[str, F]] = {
+    "document": {
+        "format": F("text", True),
+        "area": F("area", True),
+        "organisations": F("[organisation]", default=[]),
+        "posts": F("[post]", default=[]),
+        "plan": F("plan", True),
+        "rating_scheme": F("rating_scheme", True),
+        "boards": F("[board]", default=[]),
+        "concerns": F("[concern]", True),
+    },
+    "area": {"name": F("text", True), "health_body_label": F("text", default="ICB")},
+    "organisation": {
+        "name": F("text", True),
+        "short_name": F("text", default=""),
+        "kind": F("organisation_kind", default=OrganisationKind.OTHER.value),
+    },
+    "post": {
+        "title": F("text", True),
+        "organisation": F("text", default=""),
+        "holder": F("text", default=""),
+        "email": F("text", default=""),
+    },
+    "plan": {
+        "title": F("text", True),
+        "kind": F("plan_kind", default=PlanKind.WSOA.value),
+        "status": F("plan_status", default=PlanStatus.DRAFT.value),
+        "inspection_start": F("date"),
+        "inspection_end": F("date"),
+        "published_on": F("date"),
+        "concern_label": F("text", default="Significant concern"),
+        "introduction": F("text", default=""),
+    },
+    "rating_scheme": {"name": F("text", True), "levels": F("[level]", True)},
+    "level": {
+        "code": F("text", True),
+        "label": F("text", True),
+        "colour": F("colour", True),
+        "meaning": F("text", default=""),
+        "is_complete": F("bool", default=False),
+        "needs_attention": F("bool", default=False),
+    },
+    "board": {
+        "name": F("text", True),
+        "short_name": F("text", default=""),
+        "organisation": F("text", default=""),
+        "activity": F("text", default=""),
+        "frequency": F("text", default=""),
+        "concerns": F("[int]", default=[]),
+    },
+    "concern": {
+        "number": F("int", True),
+        "title": F("text", True),
+        "finding": F("text", default=""),
+        "aim": F("text", default=""),
+        "kpis": F("[text]", default=[]),
+        "sponsor": F("text", default=""),
+        "delivery_partners": F("[text]", default=[]),
+        "outcomes": F("[outcome]", True),
+    },
+    "outcome": {
+        "ref": F("text", default=""),
+        "statement": F("text", True),
+        "impact_statements": F("[text]", default=[]),
+        "actions": F("[action]", True),
+    },
+    "action": {
+        "ref": F("text", default=""),
+        "description": F("text", True),
+        "success_measures": F("[text]", default=[]),
+        "leads": F("[text]", default=[]),
+        "boards": F("[text]", default=[]),
+        "resource": F("resource", default="unknown"),
+        "timescale": F("text", default=""),
+        "due_date": F("date"),
+        "progress": F("[progress]", default=[]),
+        "milestones": F("[milestone]", default=[]),
+    },
+    "milestone": {
+        "description": F("text", True),
+        "deadline": F("text", default=""),
+        "due_date": F("date"),
+        "completed_on": F("date"),
+        "progress": F("[progress]", default=[]),
+    },
+    "progress": {
+        "date": F("date", True),
+        "rating": F("text", default=""),
+        "narrative": F("text", default=""),
+        "author": F("text", default=""),
+    },
+}
+
+CHOICES = {
+    "organisation_kind": OrganisationKind.values,
+    "plan_kind": PlanKind.values,
+    "plan_status": PlanStatus.values,
+}
+
+# The longest text each field's database column holds, by (object, key): checked here so that
+# a long value is reported with its place instead of failing when it is written.
+TEXT_LIMITS = {
+    ("area", "name"): 200,
+    ("area", "health_body_label"): 20,
+    ("organisation", "name"): 200,
+    ("organisation", "short_name"): 50,
+    ("post", "title"): 200,
+    ("post", "holder"): 200,
+    ("post", "email"): 254,
+    ("plan", "title"): 300,
+    ("plan", "concern_label"): 50,
+    ("rating_scheme", "name"): 100,
+    ("level", "code"): 30,
+    ("level", "label"): 50,
+    ("board", "name"): 200,
+    ("board", "short_name"): 100,
+    ("board", "frequency"): 100,
+    ("concern", "title"): 300,
+    ("outcome", "ref"): 20,
+    ("action", "ref"): 20,
+    ("action", "timescale"): 300,
+    ("milestone", "deadline"): 300,
+    ("progress", "author"): 200,
+}
+# Concern numbers are stored as small positive whole numbers.
+MAX_CONCERN_NUMBER = 32767
+
+
+def _quote(value: object) -> str:
+    return f'"{value}"'
+
+
+def _suggest(value: str, options) -> str:
+    names = [option for option in options if isinstance(option, str)]
+    match = difflib.get_close_matches(value, names, n=1, cutoff=0.75)
+    return f" (did you mean {_quote(match[0])}?)" if match else ""
+
+
+def _empty_value(field: F) -> Any:
+    if field.kind.startswith("["):
+        return []
+    if field.kind in SPECS:
+        return _empty(field.kind)
+    return field.default
+
+
+def _empty(spec_name: str) -> dict:
+    """An object of the format with nothing given: every field at its default. Used where an
+    object is missing or is not a mapping (already a problem), so later checks can read it."""
+    return {key: _empty_value(field) for key, field in SPECS[spec_name].items()}
+
+
+class _Checker:
+    def __init__(self, parsed: ParsedFile):
+        self.parsed = parsed
+        self.problems: list[Problem] = []
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message, self.parsed.line_of(path)))
+
+    # --- structure ------------------------------------------------------------------------
+
+    def value(self, value: Any, kind: str, path: str) -> Any:
+        if kind.startswith("["):
+            inner = kind[1:-1]
+            if value is None:
+                return []
+            if not isinstance(value, list):
+                self.problem(path, "must be a list")
+                return []
+            return [self.value(item, inner, f"{path}[{i}]") for i, item in enumerate(value)]
+        if kind in SPECS:
+            return self.obj(value, kind, path)
+        if kind == "text":
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                self.problem(path, "must be text")
+                return ""
+            text = str(value).strip()
+            if "\x00" in text:
+                # PostgreSQL cannot store it; it is never meant in a plan.
+                self.problem(path, "contains a NUL character (\\0), which is not allowed")
+                return text.replace("\x00", "")
+            return text
+        if kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.problem(path, f"must be a whole number, not {_quote(value)}")
+                return None
+            return value
+        if kind == "bool":
+            if not isinstance(value, bool):
+                self.problem(path, f"must be true or false, not {_quote(value)}")
+                return False
+            return value
+        if kind == "date":
+            if isinstance(value, datetime.datetime):
+                return value.date()
+            if isinstance(value, datetime.date):
+                return value
+            if isinstance(value, str):
+                try:
+                    return datetime.date.fromisoformat(value.strip())
+                except ValueError:
+                    pass
+            self.problem(path, f"must be a date written YYYY-MM-DD, not {_quote(value)}")
+            return None
+        if kind == "colour":
+            if not isinstance(value, str) or not COLOUR.match(value):
+                self.problem(path, f"must be a colour written #rrggbb, not {_quote(value)}")
+                return "#b1b4b6"
+            return value.lower()
+        if kind == "resource":
+            key = str(value or "").strip().lower()
+            if key not in RESOURCE_ALIASES:
+                self.problem(
+                    path,
+                    f"unknown resource flag {_quote(value)}: use additional (AR), existing (ER) "
+                    "or unknown",
+                )
+                return "unknown"
+            return RESOURCE_ALIASES[key]
+        if kind in CHOICES:
+            if value not in CHOICES[kind]:
+                allowed = ", ".join(CHOICES[kind])
+                self.problem(path, f"unknown value {_quote(value)}: use one of {allowed}")
+                return CHOICES[kind][0]
+            return value
+        raise AssertionError(kind)
+
+    def obj(self, value: Any, spec_name: str, path: str) -> dict:
+        spec = SPECS[spec_name]
+        if not isinstance(value, dict):
+            self.problem(path, f"must be a mapping of {', '.join(spec)}")
+            return _empty(spec_name)
+        result: dict[str, Any] = {}
+        for key in value:
+            if key not in spec:
+                self.problem(
+                    f"{path}.{key}" if path else str(key),
+                    f"unknown field {_quote(key)}{_suggest(str(key), spec)}",
+                )
+        for key, field in spec.items():
+            child = f"{path}.{key}" if path else key
+            raw = value.get(key)
+            # Blank text is as good as missing: a required title of "  " is no title.
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                if field.required:
+                    self.problem(child, "is required")
+                result[key] = _empty_value(field)
+                continue
+            if key == "ref" and isinstance(raw, float):
+                # YAML reads 1.10 as the number 1.1: the ref as written is already lost.
+                self.problem(
+                    child, f'{raw} was read as a number: put the ref in quotes, e.g. "{raw}"'
+                )
+            result[key] = self.value(raw, field.kind, child)
+            limit = TEXT_LIMITS.get((spec_name, key))
+            if limit and isinstance(result[key], str) and len(result[key]) > limit:
+                self.problem(
+                    child, f"is {len(result[key])} characters long; at most {limit} allowed"
+                )
+        return result
+
+
+def validate_plan_document(
+    parsed: ParsedFile,
+    *,
+    existing_organisations: set[str] = frozenset(),
+    existing_posts: set[str] = frozenset(),
+    existing_boards: dict[str, str] | None = None,
+) -> dict:
+    """Check the document; return it normalised, or raise PlanFileError with every problem.
+
+    `existing_*` are what the area already holds in the database, so a file may refer to an
+    organisation, post or board loaded by an earlier plan of the same area.
+    """
+    checker = _Checker(parsed)
+    if not isinstance(parsed.data, dict):
+        raise PlanFileError(
+            [
+                Problem(
+                    "",
+                    "a plan file must be a mapping with format, area, plan, "
+                    "rating_scheme and concerns at the top",
+                )
+            ]
+        )
+    doc = checker.obj(parsed.data, "document", "")
+    if doc["format"] and doc["format"] != FORMAT:
+        checker.problem("format", f"unknown format {_quote(doc['format'])}: expected {FORMAT}")
+    _check_references(checker, doc, existing_organisations, existing_posts, existing_boards or {})
+    if checker.problems:
+        raise PlanFileError(checker.problems)
+    return doc
+
+
+def _unique(checker: _Checker, items, key: str, list_path: str, what: str) -> None:
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        value = item.get(key)
+        if value in (None, ""):
+            continue
+        folded = str(value).casefold()
+        if folded in seen:
+            checker.problem(f"{list_path}[{index}].{key}", f"duplicate {what} {_quote(value)}")
+        seen.add(folded)
+
+
+def _check_references(checker, doc, existing_organisations, existing_posts, existing_boards):
+    _unique(checker, doc["organisations"], "name", "organisations", "organisation")
+    _unique(checker, doc["posts"], "title", "posts", "post")
+    _unique(checker, doc["boards"], "name", "boards", "board")
+    _unique(checker, doc["concerns"], "number", "concerns", "concern number")
+
+    # Names left out are already reported as required; they name nothing.
+    organisations = {o["name"] for o in doc["organisations"] if o["name"]}
+    organisations |= set(existing_organisations)
+    posts = {p["title"] for p in doc["posts"] if p["title"]} | set(existing_posts)
+    # A board may be referred to by its name or its short name.
+    boards = dict(existing_boards)
+    for board in doc["boards"]:
+        if not board["name"]:
+            continue
+        boards[board["name"]] = board["name"]
+        if board["short_name"]:
+            boards[board["short_name"]] = board["name"]
+
+    def known(value, options, path, what):
+        if value and value not in options:
+            checker.problem(path, f"unknown {what} {_quote(value)}{_suggest(value, options)}")
+
+    for i, post in enumerate(doc["posts"]):
+        known(post["organisation"], organisations, f"posts[{i}].organisation", "organisation")
+        if post["email"]:
+            try:
+                validate_email(post["email"])
+            except ValidationError:
+                checker.problem(
+                    f"posts[{i}].email", f"{_quote(post['email'])} is not an email address"
+                )
+
+    scheme = doc["rating_scheme"]
+    levels = scheme.get("levels") or []
+    _unique(checker, levels, "code", "rating_scheme.levels", "rating code")
+    if sum(1 for level in levels if level["is_complete"]) > 1:
+        checker.problem("rating_scheme.levels", "only one level may mean complete (is_complete)")
+    codes = {level["code"] for level in levels if level["code"]}
+
+    concern_numbers = {c["number"] for c in doc["concerns"]}
+    for i, concern in enumerate(doc["concerns"]):
+        number = concern["number"]
+        if number is not None and not 1 <= number <= MAX_CONCERN_NUMBER:
+            checker.problem(
+                f"concerns[{i}].number", f"must be a whole number from 1 to {MAX_CONCERN_NUMBER}"
+            )
+    for i, board in enumerate(doc["boards"]):
+        known(board["organisation"], organisations, f"boards[{i}].organisation", "organisation")
+        for j, number in enumerate(board["concerns"]):
+            if number is not None and number not in concern_numbers:
+                checker.problem(f"boards[{i}].concerns[{j}]", f"no concern numbered {number}")
+
+    plan = doc["plan"]
+    start, end = plan.get("inspection_start"), plan.get("inspection_end")
+    if start and end and end < start:
+        checker.problem("plan.inspection_end", "the inspection cannot end before it starts")
+
+    def check_progress(entries, path):
+        for k, entry in enumerate(entries):
+            known(entry["rating"], codes, f"{path}[{k}].rating", "rating code")
+
+    explicit_refs: dict[str, str] = {}
+    for ci, concern in enumerate(doc["concerns"]):
+        cpath = f"concerns[{ci}]"
+        known(concern["sponsor"], posts, f"{cpath}.sponsor", "post")
+        for j, partner in enumerate(concern["delivery_partners"]):
+            known(partner, organisations, f"{cpath}.delivery_partners[{j}]", "organisation")
+        for oi, outcome in enumerate(concern["outcomes"]):
+            opath = f"{cpath}.outcomes[{oi}]"
+            for ai, action in enumerate(outcome["actions"]):
+                apath = f"{opath}.actions[{ai}]"
+                for j, lead in enumerate(action["leads"]):
+                    known(lead, posts, f"{apath}.leads[{j}]", "post")
+                for j, board in enumerate(action["boards"]):
+                    known(board, boards, f"{apath}.boards[{j}]", "board")
+                check_progress(action["progress"], f"{apath}.progress")
+                for mi, milestone in enumerate(action["milestones"]):
+                    check_progress(milestone["progress"], f"{apath}.milestones[{mi}].progress")
+                ref = action["ref"]
+                if ref:
+                    folded = ref.casefold()
+                    if folded in explicit_refs:
+                        checker.problem(
+                            f"{apath}.ref",
+                            f"duplicate action ref {_quote(ref)} (first used at "
+                            f"{explicit_refs[folded]})",
+                        )
+                    else:
+                        explicit_refs[folded] = apath
+    if not checker.problems:
+        _normalise(doc, set(explicit_refs), boards)
+
+
+def _letters():
+    """a, b, … z, aa, ab, … zz: suffixes for generated action refs."""
+    yield from string.ascii_lowercase
+    yield from (a + b for a in string.ascii_lowercase for b in string.ascii_lowercase)
+
+
+def _normalise(doc: dict, taken_refs: set[str], board_names: dict[str, str]) -> None:
+    """Generate missing refs, resolve board short names, derive dates from timescales."""
+    for concern in doc["concerns"]:
+        for position, outcome in enumerate(concern["outcomes"], start=1):
+            base = outcome["ref"] or f"{concern['number']}.{position}"
+            letters = _letters()
+            for action in outcome["actions"]:
+                if not action["ref"]:
+                    candidate = base + next(letters)
+                    while candidate.casefold() in taken_refs:
+                        candidate = base + next(letters)
+                    action["ref"] = candidate
+                    action["ref_generated"] = True
+                    taken_refs.add(candidate.casefold())
+                action["boards"] = list(dict.fromkeys(board_names[b] for b in action["boards"]))
+                action["leads"] = list(dict.fromkeys(action["leads"]))
+                parsed = parse_timescale(action["timescale"])
+                action["starts_on"] = parsed.start
+                if action["due_date"] is None:
+                    action["due_date"] = parsed.due
+                if (
+                    action["starts_on"]
+                    and action["due_date"]
+                    and (action["starts_on"] > action["due_date"])
+                ):
+                    action["starts_on"] = None
+                for milestone in action["milestones"]:
+                    if milestone["due_date"] is None:
+                        milestone["due_date"] = parse_timescale(milestone["deadline"]).due

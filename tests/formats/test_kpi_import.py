@@ -1,0 +1,317 @@
+"""Importing values from CSV or XLSX: everything is checked first, every problem is
+reported with its row and column, nothing is loaded from a bad file, and re-importing
+updates values in place."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from formats.kpis.values import ImportFileError, kpi_values_import
+from kpis.models import KpiRag, KpiValue, ValueStatus
+from tests.kpis.factories import KpiFactory, KpiTargetFactory, KpiValueFactory
+from tests.kpis.helpers import HEADER, csv_bytes, snapshot, xlsx_bytes
+from wsoa.models import Role
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def dataset(plan):
+    h1 = KpiFactory(plan=plan, code="H1", title="Health advice within 6 weeks")
+    KpiTargetFactory(kpi=h1, value=95, due_on=D(2019, 9, 30))
+    ehc1 = KpiFactory(plan=plan, code="EHC1", count=True)
+    return {"H1": h1, "EHC1": ehc1}
+
+
+def do_import(plan, raw, name="values.csv", user=None):
+    return kpi_values_import(user=user, raw=raw, name=name, plan=plan)
+
+
+def problems_of(plan, raw, name="values.csv", user=None) -> list[str]:
+    before = snapshot()
+    with pytest.raises(ImportFileError) as caught:
+        do_import(plan, raw, name, user)
+    assert snapshot() == before, "a refused file must change nothing"
+    return [str(problem) for problem in caught.value.problems]
+
+
+GOOD_HEADER = [*HEADER, "status"]
+GOOD_ROWS = [
+    ["H1", "Apr 2019", "", "", "", "12", "20", "First month", ""],
+    ["H1", "Aug 2019", "", "", "", "", "", "System replaced", "no data"],
+    ["H1", "Sep 2019", "", "", "90.5", "", "", "", ""],
+    ["H1", "Oct 2019", "", "", "96", "", "", "", ""],
+    ["EHC1", "at 30/12/19", "", "", "1,312", "", "", "", ""],
+    ["EHC1", "Census", "2020-01-16", "16/01/2020", "1320", "", "", "", ""],
+]
+
+
+def good_csv(rows=GOOD_ROWS) -> bytes:
+    return csv_bytes(rows, header=GOOD_HEADER)
+
+
+def test_csv_import_loads_every_row_with_its_rating(plan, dataset):
+    result = do_import(plan, good_csv())
+    assert (result.created, result.updated, result.unchanged) == (6, 0, 0)
+    values = {(v.kpi.code, v.period_label): v for v in KpiValue.objects.select_related("kpi")}
+    april = values["H1", "Apr 2019"]
+    assert (april.value, april.numerator, april.denominator) == (Decimal("60.00"), 12, 20)
+    assert (april.period_start, april.period_end) == (D(2019, 4, 1), D(2019, 4, 30))
+    assert april.computed_rag == KpiRag.RED and april.note == "First month"
+    assert values["H1", "Aug 2019"].status == ValueStatus.NO_DATA
+    assert values["H1", "Aug 2019"].computed_rag == KpiRag.NO_DATA
+    assert values["H1", "Sep 2019"].computed_rag == KpiRag.AMBER
+    assert values["H1", "Oct 2019"].computed_rag == KpiRag.GREEN
+    assert values["EHC1", "at 30/12/19"].value == Decimal("1312")
+    census = values["EHC1", "Census"]
+    assert (census.period_start, census.period_end) == (D(2020, 1, 16), D(2020, 1, 16))
+
+
+def test_xlsx_import_reads_numbers_dates_and_percentage_cells(plan, dataset):
+    raw = xlsx_bytes(
+        [
+            ["H1", "Q1 2019/20", None, None, 0.766, None, None, "Percent-formatted cell"],
+            ["H1", "2019/20 YTD", None, datetime.datetime(2019, 12, 31), 91, None, None, None],
+            ["H1", "Q3 2019/20", None, None, None, 18, 24, None],
+            ["EHC1", "at 30/12/19", None, None, 1312, None, None, None],
+        ],
+        formats={(0, 4): "0.0%"},
+    )
+    result = do_import(plan, raw, name="values.xlsx")
+    assert result.created == 4
+    values = {v.period_label: v for v in KpiValue.objects.all()}
+    assert values["Q1 2019/20"].value == Decimal("76.60")
+    ytd = values["2019/20 YTD"]
+    assert (ytd.period_start, ytd.period_end, ytd.value) == (
+        D(2019, 4, 1),
+        D(2019, 12, 31),
+        Decimal("91"),
+    )
+    assert values["Q3 2019/20"].value == Decimal("75.00")
+
+
+def test_reimport_updates_in_place_and_keeps_the_old_figure_in_history(plan, dataset):
+    do_import(plan, good_csv())
+    changed = [row[:] for row in GOOD_ROWS]
+    changed[2][4] = "93"  # Sep 2019 corrected
+    changed.append(["H1", "Nov 2019", "", "", "97", "", "", "", ""])
+    result = do_import(plan, good_csv(changed))
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 5)
+    assert KpiValue.objects.count() == 7
+    september = KpiValue.objects.get(period_label="Sep 2019")
+    assert september.value == Decimal("93")
+    assert [h.value for h in september.history.order_by("history_date")] == [
+        Decimal("90.50"),
+        Decimal("93.00"),
+    ]
+    assert "Imported from values.csv, row 4" in september.history.first().history_change_reason
+
+
+def test_a_period_written_differently_is_the_same_period(plan, dataset):
+    do_import(plan, csv_bytes([["H1", "Q3 2021/22", "", "", "80", "", "", ""]]))
+    result = do_import(plan, csv_bytes([["H1", "Oct-Dec 2021", "", "", "82", "", "", ""]]))
+    assert (result.created, result.updated) == (0, 1)
+    value = KpiValue.objects.get()
+    assert (value.period_label, value.value) == ("Oct-Dec 2021", Decimal("82"))
+
+
+def test_the_download_imports_back_unchanged(client, plan, dataset, member_of):
+    do_import(plan, good_csv())
+    client.force_login(member_of(plan, Role.BOARD_MEMBER))
+    for export_format in ("csv", "xlsx"):
+        response = client.get(reverse("kpi-dataset-export", args=[plan.pk, export_format]))
+        assert response.status_code == 200
+        result = do_import(plan, response.content, name=f"download.{export_format}")
+        assert (result.created, result.updated, result.unchanged) == (0, 0, 6)
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "expected"),
+    [
+        (b"%PDF-1.7 binary \x00\x01", "report.pdf", "report.pdf is not a CSV or XLSX file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "values.csv", "values.csv is not a CSV or XLSX file"),
+        (b"PK\x03\x04 not really a workbook", "values.xlsx", "could not be opened"),
+        (b"\xd0\xcf\x11\xe0 old excel", "values.xls", "save it as .xlsx"),
+        (b"caf\xe9,1\n", "values.csv", "is not UTF-8 text"),
+        (b"", "values.csv", "values.csv is empty"),
+    ],
+)
+def test_a_file_that_is_not_csv_or_xlsx_is_refused(plan, dataset, raw, name, expected):
+    problems = problems_of(plan, raw, name)
+    assert len(problems) == 1 and expected in problems[0]
+
+
+def test_wrong_columns_are_all_named(plan, dataset):
+    raw = csv_bytes([["H1", "Q3 2021/22", "80"]], header=["code", "when", "amount"])
+    problems = problems_of(plan, raw)
+    assert len(problems) == 4
+    assert any('Header row, column B (when): "when" is not a column' in p for p in problems)
+    assert any('Header row, column C (amount): "amount" is not a column' in p for p in problems)
+    assert any('The header has no "period_label" column' in p for p in problems)
+    assert any('The header has no "value" column' in p for p in problems)
+
+
+def test_a_repeated_column_is_refused(plan, dataset):
+    raw = csv_bytes(
+        [["H1", "Q3 2021/22", "80", "81"]], header=["kpi_code", "period", "value", "Value"]
+    )
+    assert problems_of(plan, raw) == [
+        'Header row, column D (Value): "Value" repeats column C (value).'
+    ]
+
+
+def test_bad_numbers_are_reported_with_row_and_column(plan, dataset):
+    rows = [
+        ["H1", "Apr 2019", "", "", "abc", "", "", ""],
+        ["H1", "May 2019", "", "", "", "12.5", "20", ""],
+        ["H1", "Jun 2019", "", "", "", "21", "20", ""],
+        ["H1", "Jul 2019", "", "", "80", "18", "24", ""],
+        ["H1", "Aug 2019", "", "", "101", "", "", ""],
+        ["EHC1", "at 30/12/19", "", "", "1312.5", "", "", ""],
+        ["EHC1", "at 30/12/20", "", "", "", "1", "2", ""],
+        ["H1", "Sep 2019", "31/09/2019", "", "80", "", "", ""],
+    ]
+    assert problems_of(plan, csv_bytes(rows)) == [
+        'Row 2, column E (value): "abc" is not a number',
+        'Row 3, column F (numerator): "12.5" is not a whole number, 0 or more',
+        "Row 4, column F (numerator): The numerator (21) cannot be more than the denominator (20).",
+        "Row 5, column E (value): The value 80 does not match 18/24 = 75%: give one or the "
+        "other, or correct it.",
+        "Row 6, column E (value): A percentage is between 0 and 100, not 101.",
+        "Row 7, column E (value): A count is a whole number, 0 or more, not 1,312.5.",
+        "Row 8, column F (numerator): Only a percentage has a numerator and denominator; EHC1 "
+        "is a count.",
+        'Row 9, column C (period_start): "31/09/2019" is not a real date',
+    ]
+
+
+def test_unknown_kpi_code_is_refused(plan, dataset):
+    other = KpiFactory(code="ELSEWHERE")  # another plan's KPI is unknown here
+    rows = [
+        ["H1", "Apr 2019", "", "", "80", "", "", ""],
+        ["ZZ9", "Apr 2019", "", "", "80", "", "", ""],
+    ]
+    rows.append([other.code, "Apr 2019", "", "", "80", "", "", ""])
+    problems = problems_of(plan, csv_bytes(rows))
+    assert problems[0].startswith('Row 3, column A (kpi_code): There is no KPI with the code "ZZ9"')
+    assert problems[1].startswith(
+        'Row 4, column A (kpi_code): There is no KPI with the code "ELSEWHERE"'
+    )
+
+
+def test_unknown_period_is_refused(plan, dataset):
+    rows = [
+        ["H1", "Spring-ish", "", "", "80", "", "", ""],
+        ["H1", "2021/22 YTD", "", "", "80", "", "", ""],
+        ["H1", "", "", "", "80", "", "", ""],
+    ]
+    problems = problems_of(plan, csv_bytes(rows))
+    assert problems[0].startswith(
+        'Row 2, column B (period_label): Cannot tell the dates of the period "Spring-ish"'
+    )
+    assert "give the end date" in problems[1] and problems[1].startswith("Row 3, column B")
+    assert problems[2].startswith("Row 4, column B (period_label): Enter the period label")
+
+
+def test_duplicate_rows_are_refused(plan, dataset):
+    rows = [
+        ["H1", "Q3 2021/22", "", "", "80", "", "", ""],
+        ["H1", "Apr 2021", "", "", "80", "", "", ""],
+        ["H1", "Oct-Dec 2021", "", "", "81", "", "", ""],  # the same period, written otherwise
+    ]
+    assert problems_of(plan, csv_bytes(rows)) == [
+        "Row 4, column B (period_label): H1 for Oct-Dec 2021 (01/10/2021 to 31/12/2021) is "
+        "already given in row 2"
+    ]
+
+
+def test_missing_and_contradictory_figures_are_refused(plan, dataset):
+    header = [*HEADER, "status"]
+    rows = [
+        ["H1", "Apr 2019", "", "", "", "", "", "", ""],  # no figure and not marked no data
+        ["H1", "May 2019", "", "", "0", "", "", "", "no data"],  # no data cannot be 0
+        ["H1", "Jun 2019", "", "", "80", "", "", "", "maybe"],
+    ]
+    assert problems_of(plan, csv_bytes(rows, header=header)) == [
+        "Row 2, column E (value): Enter the value (or a numerator and denominator), or mark it "
+        "'no data'.",
+        "Row 3, column I (status): A value marked 'no data' cannot also give a figure.",
+        'Row 4, column I (status): "maybe" is not a status: leave it blank, or write "no data" '
+        'or "unreliable"',
+    ]
+
+
+def test_one_bad_row_stops_the_good_ones_too(plan, dataset):
+    KpiValueFactory(kpi=dataset["H1"], period="Apr 2019", value=50)
+    rows = [
+        ["H1", "Apr 2019", "", "", "60", "", "", ""],  # would update
+        ["H1", "May 2019", "", "", "70", "", "", ""],  # would be new
+        ["H1", "Jun 2019", "", "", "seventy", "", "", ""],
+    ]
+    assert len(problems_of(plan, csv_bytes(rows))) == 1
+    assert KpiValue.objects.get().value == Decimal("50")
+
+
+def test_every_problem_is_reported_at_once(plan, dataset):
+    rows = [
+        ["ZZ9", "Spring-ish", "", "", "abc", "", "", ""],
+        ["H1", "Apr 2019", "", "", "x", "", "", ""],
+    ]
+    problems = problems_of(plan, csv_bytes(rows))
+    assert [p.split(":")[0] for p in problems] == [
+        "Row 2, column A (kpi_code)",
+        "Row 2, column B (period_label)",
+        "Row 2, column E (value)",
+        "Row 3, column E (value)",
+    ]
+
+
+def test_a_header_without_rows_is_refused(plan, dataset):
+    assert problems_of(plan, csv_bytes([])) == ["values.csv has a header but no values."]
+
+
+def test_a_data_owner_imports_only_their_own_kpis(plan, dataset, owned_kpi, data_owner):
+    rows = [
+        ["H1", "Apr 2019", "", "", "80", "", "", ""],
+        ["EHC1", "at 30/12/19", "", "", "1312", "", "", ""],
+    ]
+    rows[0][0] = owned_kpi.code
+    problems = problems_of(plan, csv_bytes(rows), user=data_owner)
+    assert problems == [
+        "Row 3, column A (kpi_code): You cannot enter values for EHC1: only the holder of its "
+        "data owner post (none set) or a programme lead may."
+    ]
+
+
+def test_import_command_loads_a_file_into_an_area(plan, dataset, tmp_path, capsys):
+    path = tmp_path / "values.csv"
+    path.write_bytes(good_csv())
+    call_command("import_kpi_values", str(path), "--area", plan.area.name)
+    assert "Imported values.csv: 6 values (6 new, 0 updated, 0 unchanged) for 2 KPIs." in (
+        capsys.readouterr().out
+    )
+    assert KpiValue.objects.count() == 6
+
+
+def test_import_command_lists_every_problem_and_loads_nothing(plan, dataset, tmp_path):
+    path = tmp_path / "values.csv"
+    path.write_bytes(csv_bytes([["H1", "Spring-ish", "", "", "abc", "", "", ""]]))
+    with pytest.raises(CommandError) as caught:
+        call_command("import_kpi_values", str(path), "--area", plan.area.name)
+    message = str(caught.value)
+    assert "2 problems found; nothing was imported." in message
+    assert "Row 2, column B (period_label)" in message and "Row 2, column E (value)" in message
+    assert KpiValue.objects.count() == 0
+
+
+def test_import_command_dry_run_saves_nothing(plan, dataset, tmp_path, capsys):
+    path = tmp_path / "values.csv"
+    path.write_bytes(good_csv())
+    call_command("import_kpi_values", str(path), "--area", plan.area.name, "--dry-run")
+    assert "Would import values.csv: 6 values" in capsys.readouterr().out
+    assert KpiValue.objects.count() == 0
