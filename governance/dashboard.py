@@ -32,6 +32,18 @@ from wsoa.models import Board, RatingLevel
 
 SNAPSHOT_SCHEMA = 1
 
+# The "since the last meeting" lists of actions, in the order a board reads them, with their
+# headings: the dashboard, the HTML and PDF pack and the XLSX all take them from here. A pack
+# issued before a list existed simply has no rows for it.
+SINCE_ACTION_SECTIONS = (
+    ("first_rated", "Rated for the first time"),
+    ("worsened", "Rating worsened"),
+    ("improved", "Rating improved"),
+    ("proposed", "Completion proposed"),
+    ("signed_off", "Completion signed off"),
+    ("sent_back", "Completion sent back"),
+)
+
 
 def default_as_at(meeting: Meeting, *, today: datetime.date | None = None) -> datetime.date:
     """A past meeting is seen as at its own date; an upcoming one as at today."""
@@ -399,14 +411,7 @@ def _rag_summary(actions: list[SimpleNamespace], levels: dict[int, RatingLevel])
 def _since_last_meeting(actions, milestones, changes, window: SinceWindow) -> dict:
     if not window.exists:
         return {"has_previous": False, "sections": {}}
-    sections = {
-        "first_rated": [],
-        "improved": [],
-        "worsened": [],
-        "proposed": [],
-        "signed_off": [],
-        "sent_back": [],
-    }
+    sections = {key: [] for key, _ in SINCE_ACTION_SECTIONS}
     movement_sections = {
         status.Movement.FIRST_RATED: "first_rated",
         status.Movement.IMPROVED: "improved",

@@ -9,6 +9,7 @@ import io
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from governance.dashboard import SINCE_ACTION_SECTIONS
 from governance.models import BoardPack
 from governance.presenters import levels_for_display, present_dashboard
 from governance.templatetags.governance_tags import isodate
@@ -157,15 +158,8 @@ def render_xlsx(pack: BoardPack) -> bytes:
     since = snap["since"]
     rows = []
     if since.get("sections"):
-        titles = {
-            "improved": "Rating improved",
-            "worsened": "Rating worsened",
-            "proposed": "Proposed as complete",
-            "signed_off": "Completion signed off",
-            "sent_back": "Completion sent back",
-        }
-        for key, title in titles.items():
-            for r in since["sections"][key]:
+        for key, title in SINCE_ACTION_SECTIONS:
+            for r in since["sections"].get(key, []):
                 rows.append(
                     [
                         (title, "-"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from governance.dashboard import SINCE_ACTION_SECTIONS
 from wsoa.formatting import rating_tag
 from wsoa.models import readable_text_colour
 
@@ -132,8 +133,7 @@ def present_dashboard(snapshot: dict, *, live: bool, limit: int | None = None) -
     presented_since = {}
     if sections:
         presented_since = {
-            key: shown(sections[key], p.action)
-            for key in ("improved", "worsened", "proposed", "signed_off", "sent_back")
+            key: shown(sections.get(key, []), p.action) for key, _ in SINCE_ACTION_SECTIONS
         }
         presented_since["milestones_completed"] = shown(
             sections["milestones_completed"], p.milestone

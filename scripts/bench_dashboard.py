@@ -235,9 +235,9 @@ def measure(meeting, user, *, runs: int) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
+    from governance.dashboard import meeting_dashboard
     from governance.models import Meeting
     from governance.packs import render_pdf
-    from governance.dashboard import meeting_dashboard
     from governance.services import board_pack_issue
 
     meeting = Meeting.objects.select_related("board", "board__area").get(pk=meeting.pk)

@@ -322,9 +322,7 @@ def test_an_action_counts_the_latest_meeting_of_any_board_overseeing_it(plan, po
     unrelated = Board.objects.create(area=plan.area, name="Schools Forum")
     Meeting.objects.create(board=unrelated, starts_at=moment(-1))
 
-    [row] = with_board_last_met(
-        type(action).objects.filter(pk=action.pk), day=days_from_today(0)
-    )
+    [row] = with_board_last_met(type(action).objects.filter(pk=action.pk), day=days_from_today(0))
     assert (row.board_met_id, row.board_met_at) == (latest.pk, latest.starts_at)
 
 
