@@ -16,6 +16,7 @@ from actions.status import (
     NEWEST_RECORDED_FIRST,
     UpdateKind,
 )
+from wsoa.history import AppendOnlyError, AppendOnlyModel  # noqa: F401 - AppendOnlyError for callers
 from wsoa.models import Board, Concern, Outcome, Plan, Post, RatingLevel, TimeStampedModel
 
 
@@ -218,10 +219,6 @@ class Milestone(TimeStampedModel):
         return None
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
 class StatusUpdateQuerySet(models.QuerySet):
     def latest_first(self) -> StatusUpdateQuerySet:
         return self.order_by(*LATEST_FIRST)
@@ -242,12 +239,15 @@ class StatusUpdateQuerySet(models.QuerySet):
         return updates.latest_first()
 
 
-class StatusUpdate(models.Model):
+class StatusUpdate(AppendOnlyModel):
     """One rating or progress note on an action or a milestone. Never edited, never deleted.
 
     The current rating of an action is its latest update (by effective date, then by when it
     was recorded). An update without a level means "not yet rated".
     """
+
+    append_only_message = "Status updates are append-only: record a correction instead."
+    delete_message = "Status updates are append-only and cannot be deleted."
 
     action = models.ForeignKey(
         Action, null=True, blank=True, on_delete=models.CASCADE, related_name="status_updates"
@@ -298,14 +298,6 @@ class StatusUpdate(models.Model):
         subject = self.action or self.milestone
         return f"{subject}: {self.level or 'Not yet rated'} on {self.effective_on}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Status updates are append-only: record a correction instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Status updates are append-only and cannot be deleted.")
-
     @property
     def author_display(self) -> str:
         return str(self.author) if self.author_id else (self.author_name or "Plan document")
@@ -346,7 +338,7 @@ class Evidence(models.Model):
         return self.original_name or self.link
 
 
-class DueDateChange(models.Model):
+class DueDateChange(AppendOnlyModel):
     """Slippage, recorded not hidden: every change of an action's or milestone's due date."""
 
     action = models.ForeignKey(

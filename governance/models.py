@@ -16,12 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from wsoa.history import AppendOnlyError, AppendOnlyModel  # noqa: F401 - AppendOnlyError for callers
 from wsoa.models import Board, Concern, Organisation, TimeStampedModel
-
-
-class AppendOnlyError(Exception):
-    pass
-
 
 # --- Board members ---------------------------------------------------------------------
 
@@ -350,8 +346,10 @@ class MeetingAction(TimeStampedModel):
         return bool(self.due_date and self.due_date < on and self.status == "open")
 
 
-class MeetingActionUpdate(models.Model):
+class MeetingActionUpdate(AppendOnlyModel):
     """History of a meeting action: every change of status, due date or note."""
+
+    append_only_message = "Meeting action history is append-only."
 
     meeting_action = models.ForeignKey(
         MeetingAction, on_delete=models.CASCADE, related_name="updates"
@@ -379,11 +377,6 @@ class MeetingActionUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_action}: {self.from_status or '—'} → {self.to_status}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Meeting action history is append-only.")
-        super().save(*args, **kwargs)
 
 
 class ForwardPlanStatus(models.TextChoices):
@@ -447,9 +440,12 @@ class BoardPackQuerySet(models.QuerySet):
         return self.defer("snapshot").select_related("issued_by")
 
 
-class BoardPack(models.Model):
+class BoardPack(AppendOnlyModel):
     """What a board was shown for a meeting, frozen when issued. Never changed: re-issuing
     adds the next version and keeps the earlier ones."""
+
+    append_only_message = "An issued board pack never changes: issue a new version."
+    delete_message = "Issued board packs are kept."
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="packs")
     version = models.PositiveSmallIntegerField()
@@ -476,14 +472,6 @@ class BoardPack(models.Model):
 
     def __str__(self) -> str:
         return f"Board pack v{self.version}: {self.meeting}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("An issued board pack never changes: issue a new version.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Issued board packs are kept.")
 
 
 class UpdateReminder(models.Model):
