@@ -26,6 +26,7 @@ from actions.models import Action, DueDateChange, Milestone, StatusUpdate
 from actions.status import UpdateKind
 from governance.meetings import last_meeting_before
 from governance.models import Meeting, MeetingAction, MeetingActionStatus
+from governance.rag_summary import rag_summary
 from kpis.formatting import kpi_target, value_text
 from kpis.selectors import board_kpi_summary
 from wsoa.models import Board, RatingLevel
@@ -205,7 +206,7 @@ def meeting_dashboard(
         "meeting": _meeting_data(meeting),
         "previous_meeting": _meeting_data(previous) if previous else None,
         "levels": level_table,
-        "plans": _rag_summary(actions, levels),
+        "plans": rag_summary(actions, levels),
         "since": _since_last_meeting(actions, milestones, changes, window),
         "attention": _needs_attention(actions, milestones, levels, window),
         "kpis": kpi_section(board, as_at=as_at),
@@ -353,59 +354,6 @@ def _due_date_changes(board, *, window: SinceWindow) -> list[DueDateChange]:
         .select_related("action", "milestone", "milestone__action", "changed_by")
         .order_by("changed_at", "pk")
     )
-
-
-def _rag_summary(actions: list[SimpleNamespace], levels: dict[int, RatingLevel]) -> list[dict]:
-    """Per plan: concerns × the plan's levels, then completions proposed, then not yet rated,
-    with totals. A proposal counts as proposed, never at the complete level."""
-    by_plan: dict[int, list[SimpleNamespace]] = defaultdict(list)
-    for action in actions:
-        by_plan[action.plan_id].append(action)
-    summaries = []
-    for plan_id, plan_actions in by_plan.items():
-        first = plan_actions[0]
-        plan_levels = [lv for lv in levels.values() if lv.scheme_id == first.plan_scheme_id]
-        columns = [lv.pk for lv in sorted(plan_levels, key=lambda lv: lv.rank)]
-        columns += [status.PROPOSED, None]
-        rows: dict[int, dict] = {}
-        for action in plan_actions:
-            row = rows.setdefault(
-                action.concern_id,
-                {
-                    "concern_pk": action.concern_id,
-                    "number": action.concern_number,
-                    "title": action.concern_title,
-                    "counts": defaultdict(int),
-                },
-            )
-            row["counts"][status.summary_column(action.level, action.now_kind)] += 1
-        table = []
-        column_totals: dict[int | str | None, int] = defaultdict(int)
-        for row in rows.values():
-            cells = [{"level": col, "count": row["counts"][col]} for col in columns]
-            for cell in cells:
-                column_totals[cell["level"]] += cell["count"]
-            table.append(
-                {
-                    "concern_pk": row["concern_pk"],
-                    "number": row["number"],
-                    "title": row["title"],
-                    "cells": cells,
-                    "total": sum(c["count"] for c in cells),
-                }
-            )
-        summaries.append(
-            {
-                "pk": plan_id,
-                "title": first.plan_title,
-                "concern_label": first.plan_concern_label,
-                "columns": columns,
-                "rows": table,
-                "totals": [{"level": col, "count": column_totals[col]} for col in columns],
-                "total": len(plan_actions),
-            }
-        )
-    return summaries
 
 
 def _since_last_meeting(actions, milestones, changes, window: SinceWindow) -> dict:

@@ -90,3 +90,27 @@ def test_issuing_a_pack_runs_a_fixed_number_of_queries(django_assert_num_queries
     _, _, meeting = build(n)
     with django_assert_num_queries(17):
         board_pack_issue(user=None, meeting=meeting)
+
+
+@pytest.mark.parametrize("kpi_count", [1, 12])
+def test_dashboard_with_its_kpi_section_runs_a_fixed_number_of_queries(
+    client, member_of, kpi_count
+):
+    """The KPI section too: the same count at 1 KPI with 1 value as at 12 KPIs with 6 each."""
+    from tests.kpis.factories import KpiFactory, KpiTargetFactory, KpiValueFactory
+
+    plan, board, meeting = build(3)
+    for i in range(kpi_count):
+        kpi = KpiFactory(plan=plan, concerns=list(board.concerns.all()))
+        KpiTargetFactory(kpi=kpi, value=90 + i % 3, due_on=D("2022-08-31"))
+        for year in range(2016, 2016 + (6 if kpi_count > 1 else 1)):
+            KpiValueFactory(kpi=kpi, period=f"{year}/{str(year + 1)[2:]}", value=70 + i)
+    client.force_login(member_of(plan, Role.PROGRAMME_LEAD))
+    url = reverse("meeting-dashboard", args=[meeting.pk])
+    assert count_queries(client, url) == EXPECTED["dashboard"] + DASHBOARD_KPI_QUERIES
+    rows = client.get(url).context["dash"]["kpis"]
+    assert rows["count"] == kpi_count
+
+
+# The KPI section's own queries (kpis.selectors.board_kpi_summary).
+DASHBOARD_KPI_QUERIES = 4
