@@ -98,7 +98,32 @@ class ActionQuerySet(models.QuerySet):
         return self.annotate(last_update_at=Subquery(newest.values("recorded_at")[:1]))
 
 
-class Action(TimeStampedModel):
+class KeepsOriginalDueDate(models.Model):
+    """An action's or milestone's due date and the one first agreed, which slippage is
+    measured from. Later moves go through `actions.services.due_date_change`, which records
+    them (a DueDateChange)."""
+
+    due_date = models.DateField(null=True, blank=True)
+    original_due_date = models.DateField(
+        null=True, blank=True, help_text="The due date first agreed: slippage is measured from it."
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.original_due_date is None:
+            self.original_due_date = self.due_date
+        super().save(*args, **kwargs)
+
+    @property
+    def slippage_days(self) -> int | None:
+        if self.due_date and self.original_due_date and self.due_date != self.original_due_date:
+            return (self.due_date - self.original_due_date).days
+        return None
+
+
+class Action(KeepsOriginalDueDate, TimeStampedModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="actions")
     outcome = models.ForeignKey(
@@ -113,11 +138,6 @@ class Action(TimeStampedModel):
     resource = models.CharField(max_length=10, choices=Resource.choices, default=Resource.UNKNOWN)
     timescale = models.CharField(max_length=300, blank=True, help_text="As written in the plan.")
     starts_on = models.DateField(null=True, blank=True)
-    due_date = models.DateField(null=True, blank=True)
-    original_due_date = models.DateField(
-        null=True, blank=True, help_text="The due date first agreed: slippage is measured from it."
-    )
-
     objects = ActionQuerySet.as_manager()
 
     class Meta:
@@ -135,17 +155,6 @@ class Action(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.ref} {self.description[:60]}"
-
-    def save(self, *args, **kwargs):
-        if self._state.adding and self.original_due_date is None:
-            self.original_due_date = self.due_date
-        super().save(*args, **kwargs)
-
-    @property
-    def slippage_days(self) -> int | None:
-        if self.due_date and self.original_due_date and self.due_date != self.original_due_date:
-            return (self.due_date - self.original_due_date).days
-        return None
 
     # The rules themselves are in actions.status; these read the `current_*` annotations
     # (`with_current_status()` plus `current_level` from `attach_current_levels`).
@@ -190,13 +199,11 @@ class MilestoneQuerySet(models.QuerySet):
         return self.with_status(prefix="current", fields=("level_id", "effective_on"))
 
 
-class Milestone(TimeStampedModel):
+class Milestone(KeepsOriginalDueDate, TimeStampedModel):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField(default=0)
     description = models.TextField()
     deadline = models.CharField(max_length=300, blank=True, help_text="As written in the plan.")
-    due_date = models.DateField(null=True, blank=True)
-    original_due_date = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
 
     objects = MilestoneQuerySet.as_manager()
@@ -206,17 +213,6 @@ class Milestone(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.description[:80]
-
-    def save(self, *args, **kwargs):
-        if self._state.adding and self.original_due_date is None:
-            self.original_due_date = self.due_date
-        super().save(*args, **kwargs)
-
-    @property
-    def slippage_days(self) -> int | None:
-        if self.due_date and self.original_due_date and self.due_date != self.original_due_date:
-            return (self.due_date - self.original_due_date).days
-        return None
 
 
 class StatusUpdateQuerySet(models.QuerySet):
