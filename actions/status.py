@@ -21,7 +21,8 @@ docs/status.md says the same in the users' words.
   Which meeting is "the board's last meeting before D" is governance's to say
   (`governance.meetings.last_meetings_before`); this module only compares.
 - **Movement** between two ratings: first rated (unrated before), improved or worsened by
-  the levels' rank (rank 1 is the worst), unchanged.
+  the levels' rank (rank 1 is the worst), unchanged. Reaching the complete level is not
+  "improved": it is a completion (proposed or signed off), listed as such.
 """
 
 from __future__ import annotations
@@ -122,13 +123,17 @@ class Movement(models.TextChoices):
     FIRST_RATED = "first_rated", "Rated for the first time"
     IMPROVED = "improved", "Rating improved"
     WORSENED = "worsened", "Rating worsened"
+    COMPLETION = "completion", "Completion proposed or signed off"
     UNCHANGED = "unchanged", "No change"
 
 
-def rating_movement(before, now) -> Movement:
-    """How a rating moved from `before` to `now` (levels, None = not yet rated)."""
+def rating_movement(before, now, *, now_kind=None, before_kind=None) -> Movement:
+    """How a rating moved from `before` to `now` (levels, None = not yet rated; the kinds of
+    the updates that gave them)."""
     if now is None:
         return Movement.UNCHANGED
+    if is_closed(now, now_kind) and not is_closed(before, before_kind):
+        return Movement.COMPLETION
     if before is None:
         return Movement.FIRST_RATED
     if now.rank > before.rank:

@@ -19,7 +19,6 @@ from django.utils import timezone
 from formats.reader import ParsedFile, PlanFileError, Problem, parse_yaml_file
 from governance.models import AttendanceStatus, Meeting, MeetingActionStatus, MeetingStatus
 from governance.services import (
-    _save,
     agenda_item_add,
     board_member_add,
     board_member_update,
@@ -29,6 +28,9 @@ from governance.services import (
     meeting_create,
     meeting_record_attendance,
     minute_add,
+)
+from governance.services import (
+    save_with_history as _save,
 )
 from wsoa.models import Board, LocalArea, Organisation, OrganisationKind, Plan
 

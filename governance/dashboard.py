@@ -123,12 +123,16 @@ def _action_row(action) -> dict:
     return row
 
 
-def kpi_section(board: Board, *, as_at: datetime.date) -> dict:
+def kpi_section(
+    board: Board, *, as_at: datetime.date, known_by: datetime.datetime | None = None
+) -> dict:
     """The board's KPIs that are red or worsened.
 
-    Calls `kpis.selectors.board_kpi_summary(board, as_at=as_at)` (a list of `KpiRow`, red or
-    worsened first) and keeps the rows that need attention, as JSON-ready data."""
-    rows = [_kpi_row(row) for row in board_kpi_summary(board, as_at=as_at)]
+    Calls `kpis.selectors.board_kpi_summary(board, as_at=as_at, known_by=known_by)`: the
+    figures known by the end of `as_at` (or by a pack's moment of issue), a list of `KpiRow`,
+    red or worsened first; keeps the rows that need attention, as JSON-ready data."""
+    summary = board_kpi_summary(board, as_at=as_at, known_by=known_by)
+    rows = [_kpi_row(row) for row in summary]
     return {
         "available": True,
         "count": len(rows),
@@ -209,7 +213,7 @@ def meeting_dashboard(
         "plans": rag_summary(actions, levels),
         "since": _since_last_meeting(actions, milestones, changes, window),
         "attention": _needs_attention(actions, milestones, levels, window),
-        "kpis": kpi_section(board, as_at=as_at),
+        "kpis": kpi_section(board, as_at=as_at, known_by=known_by),
         "action_log": _action_log(log, as_at),
     }
 
@@ -275,7 +279,7 @@ def _dashboard_actions(board, *, window: SinceWindow, levels) -> list[SimpleName
     annotations.append("last_update_at")
     if window.exists:
         queryset = queryset.with_status(
-            on=window.previous_on, known_by=known_by, prefix="before", fields=["level_id"]
+            on=window.previous_on, known_by=known_by, prefix="before", fields=["level_id", "kind"]
         )
         in_window = (
             StatusUpdate.objects.filter(action=OuterRef("pk"))
@@ -286,7 +290,7 @@ def _dashboard_actions(board, *, window: SinceWindow, levels) -> list[SimpleName
             signed_off_since=Exists(in_window.filter(kind=UpdateKind.COMPLETION_SIGNED_OFF)),
             sent_back_since=Exists(in_window.filter(kind=UpdateKind.COMPLETION_SENT_BACK)),
         )
-        annotations += ["before_level_id", "signed_off_since", "sent_back_since"]
+        annotations += ["before_level_id", "before_kind", "signed_off_since", "sent_back_since"]
     rows = queryset.order_by("plan_id", "concern__number", "position", "pk").values(
         *ACTION_FIELDS, *annotations
     )
@@ -300,6 +304,7 @@ def _dashboard_actions(board, *, window: SinceWindow, levels) -> list[SimpleName
     result = []
     for row in rows:
         row.setdefault("before_level_id", None)
+        row.setdefault("before_kind", None)
         row.setdefault("signed_off_since", False)
         row.setdefault("sent_back_since", False)
         row["concern_number"] = row.pop("concern__number")
@@ -366,7 +371,12 @@ def _since_last_meeting(actions, milestones, changes, window: SinceWindow) -> di
         status.Movement.WORSENED: "worsened",
     }
     for action in actions:
-        moved = status.rating_movement(action.before_level, action.level)
+        moved = status.rating_movement(
+            action.before_level,
+            action.level,
+            now_kind=action.now_kind,
+            before_kind=action.before_kind,
+        )
         if moved in movement_sections:
             sections[movement_sections[moved]].append(_action_row(action))
         proposed = status.is_completion_proposed(action.level, action.now_kind)

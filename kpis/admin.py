@@ -1,6 +1,6 @@
 """Administration of KPI definitions and targets. Values are entered and imported through
-the service's own pages (which rate them and keep their history), so they are read-only
-here."""
+the service's own pages (which rate them and record corrections as new rows), so they are
+read-only here: the admin cannot add, change or delete one and bypass their history."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
@@ -41,12 +41,26 @@ class KpiAdmin(SimpleHistoryAdmin):
 
 @admin.register(KpiValue)
 class KpiValueAdmin(SimpleHistoryAdmin):
-    list_display = ["kpi", "period_label", "period_start", "period_end", "value", "status"]
+    list_display = [
+        "kpi",
+        "period_label",
+        "period_start",
+        "period_end",
+        "value",
+        "status",
+        "recorded_at",
+        "recorded_by",
+        "corrects",
+    ]
     list_filter = ["kpi__plan", "status", "computed_rag"]
+    list_select_related = ["kpi", "recorded_by", "corrects__kpi"]
     search_fields = ["kpi__code", "period_label"]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

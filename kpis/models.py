@@ -4,8 +4,12 @@ A KPI belongs to a plan's dataset and evidences one or more of its concerns. Its
 reported by period (label as written plus start and end dates), and each value is rated
 Red/Amber/Green against the target in force for its period (see `kpis.rag`). The rating is
 stored with the value, together with the target it was rated against, and recomputed by the
-services whenever the value, the targets or the KPI's rating rules change; every change is
-kept by django-simple-history, so a figure a board has seen is never lost.
+services whenever the value, the targets or the KPI's rating rules change.
+
+Values are history: a correction is a new row that says which row it `corrects`, recorded by
+whom and when, so "as at a meeting" shows the figures known then (`KpiValue.objects
+.known_at(moment).current(moment)`). Only the derived rating fields change in place (when the
+targets change, or a rating is overridden), and django-simple-history keeps those changes.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from kpis.periods import KpiPeriod
+from wsoa.history import AppendOnlyError, AppendOnlyModel  # noqa: F401 - AppendOnlyError for callers
 from wsoa.models import Concern, Plan, Post, TimeStampedModel
 
 # --- Vocabularies ------------------------------------------------------------------------
@@ -84,7 +90,9 @@ class KpiSection(TimeStampedModel):
 
 
 def _latest_values(**outer_filter) -> models.QuerySet:
-    return KpiValue.objects.filter(**outer_filter).order_by("-period_end", "-period_start")
+    return (
+        KpiValue.objects.current().filter(**outer_filter).order_by("-period_end", "-period_start")
+    )
 
 
 class KpiQuerySet(models.QuerySet):
@@ -123,10 +131,11 @@ class KpiQuerySet(models.QuerySet):
             )
         )
 
-    def with_dataset_data(self, *, as_at=None) -> KpiQuerySet:
+    def with_dataset_data(self, *, as_at=None, known_at=None) -> KpiQuerySet:
         """Everything a dataset row needs, in a fixed number of queries: section, data owner,
-        concerns, targets and the values up to `as_at` (oldest first, as `series`)."""
-        values = KpiValue.objects.order_by("period_end", "period_start")
+        concerns, targets and the current values up to `as_at` (oldest first, as `series`);
+        with `known_at` (a moment), the values as they were known then."""
+        values = KpiValue.objects.known_at(known_at).current(known_at).in_series_order()
         if as_at is not None:
             values = values.filter(period_end__lte=as_at)
         return self.select_related("section", "data_owner", "plan").prefetch_related(
@@ -261,13 +270,48 @@ class KpiValueQuerySet(models.QuerySet):
     def up_to(self, as_at) -> KpiValueQuerySet:
         return self.filter(period_end__lte=as_at)
 
+    def known_at(self, moment) -> KpiValueQuerySet:
+        """Only the rows recorded by `moment` (all rows if None)."""
+        if moment is None:
+            return self
+        return self.filter(recorded_at__lte=moment)
+
+    def current(self, moment=None) -> KpiValueQuerySet:
+        """The rows not superseded by a correction recorded by `moment` (with no moment: not
+        corrected at all). Combine with `known_at(moment)` for the figures known then."""
+        corrections = KpiValue.objects.filter(corrects=OuterRef("pk"))
+        if moment is not None:
+            corrections = corrections.filter(recorded_at__lte=moment)
+        return self.filter(~Exists(corrections))
+
 
 PERCENT_TOLERANCE = Decimal("0.05")
 
+# What may change in place on a saved value: the rating derived from its figure (re-rated when
+# the targets change) and a manual override of it. Everything else is corrected by a new row.
+RATING_FIELDS = frozenset(
+    {
+        "computed_rag",
+        "target_value",
+        "target_label",
+        "rag_override",
+        "override_reason",
+        "overridden_by",
+        "overridden_by_id",
+        "overridden_at",
+        "modified_at",
+    }
+)
 
-class KpiValue(TimeStampedModel):
-    """A KPI's figure for one period. A period appears once per KPI; re-entering or
-    re-importing it updates this row (its earlier figures stay in its history)."""
+
+class KpiValue(AppendOnlyModel, TimeStampedModel):
+    """A KPI's figure for one period, as recorded at `recorded_at`. A period has one current
+    value per KPI; re-entering or re-importing it adds a row that `corrects` the one before,
+    which is kept, so a figure a board has seen is never overwritten."""
+
+    append_only_message = "KPI values are history: record a correction instead of editing one."
+    delete_message = "KPI values are history and cannot be deleted."
+    derived_fields = RATING_FIELDS
 
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values")
     period_label = models.CharField(max_length=100, help_text="As written: Q3 2021/22.")
@@ -316,6 +360,22 @@ class KpiValue(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    recorded_at = models.DateTimeField(default=timezone.now, db_index=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        help_text="The value this one corrects (it stays, superseded).",
+    )
 
     objects = KpiValueQuerySet.as_manager()
     history = HistoricalRecords()
@@ -323,8 +383,13 @@ class KpiValue(TimeStampedModel):
     class Meta:
         ordering = ["kpi_id", "period_end", "period_start"]
         constraints = [
+            # One current value per period is kept by the services (which lock the KPI); here,
+            # a value is corrected at most once, so its corrections form a single line.
             models.UniqueConstraint(
-                fields=["kpi", "period_start", "period_end"], name="kpi_value_one_per_period"
+                fields=["corrects"],
+                condition=Q(corrects__isnull=False),
+                name="kpi_value_corrected_once",
+                violation_error_message="This value has already been corrected.",
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
@@ -367,6 +432,10 @@ class KpiValue(TimeStampedModel):
     @property
     def period(self) -> KpiPeriod:
         return KpiPeriod(end=self.period_end, start=self.period_start, label=self.period_label)
+
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects_id is not None
 
     @property
     def rag(self) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 
 from actions.models import Action
+from actions.status import known_as_at
 from kpis.models import Kpi, KpiRag, KpiSection, KpiTarget, KpiValue
 from kpis.rag import NOT_COMPARABLE, Change, Trend, change_between, target_in_force
 from wsoa.models import Plan
@@ -95,8 +96,13 @@ def build_row(kpi: Kpi, *, as_at: date | None = None) -> KpiRow:
     )
 
 
-def kpi_rows(kpis: QuerySet[Kpi], *, as_at: date | None = None) -> list[KpiRow]:
-    return [build_row(kpi, as_at=as_at) for kpi in kpis.with_dataset_data(as_at=as_at)]
+def kpi_rows(
+    kpis: QuerySet[Kpi], *, as_at: date | None = None, known_at: datetime | None = None
+) -> list[KpiRow]:
+    """Rows of the KPIs' current values up to `as_at`, as known at the moment `known_at`
+    (None: as known now)."""
+    loaded = kpis.with_dataset_data(as_at=as_at, known_at=known_at)
+    return [build_row(kpi, as_at=as_at) for kpi in loaded]
 
 
 # --- The dataset page --------------------------------------------------------------------
@@ -138,10 +144,16 @@ def plan_dataset(kpis: QuerySet[Kpi]) -> list[KpiRow]:
 # --- The board dashboard and board pack --------------------------------------------------
 
 
-def board_kpi_summary(board, *, as_at: date | None = None) -> list[KpiRow]:
+def board_kpi_summary(
+    board, *, as_at: date | None = None, known_by: datetime | None = None
+) -> list[KpiRow]:
     """The board's KPIs — those evidencing a concern the board oversees — as they stood at
     `as_at` (values for periods ending on or before it; all values if None), red or worsened
     first.
+
+    The figures are those known at the end of the as-at day, or at `known_by` if earlier (a
+    board pack's issue moment): a correction recorded later does not change them
+    (`actions.status.known_as_at`). With neither, the current figures.
 
     Returns a list of `KpiRow` (see its docstring), each with:
       row.kpi (code, title, unit, direction, section, plan, data_owner, concerns),
@@ -157,7 +169,8 @@ def board_kpi_summary(board, *, as_at: date | None = None) -> list[KpiRow]:
     no data, no target, green); then in dataset order. Runs a fixed number of queries (4).
     """
     kpis = Kpi.objects.for_board(board).active().in_dataset_order()
-    rows = kpi_rows(kpis, as_at=as_at)
+    moment = known_as_at(as_at, known_by) if as_at is not None else known_by
+    rows = kpi_rows(kpis, as_at=as_at, known_at=moment)
     order = {id(row): index for index, row in enumerate(rows)}
     return sorted(
         rows,
@@ -208,19 +221,25 @@ def kpi_page_data(kpi: Kpi, plan: Plan) -> dict:
 
 
 def value_corrections(kpi: Kpi) -> list[ValueChange]:
-    """Every change to an already-recorded value of the KPI (its figure, status or
-    override), newest first, from the values' history: one query."""
+    """Every change to an already-recorded value of the KPI, newest first, from the values'
+    history: one query. A correction of its figure or status is a new row saying which row
+    it `corrects` (compared with that row as it then stood); a change of its rating (an
+    override, new targets) is a change of the row itself."""
     records = list(
         KpiValue.history.filter(kpi_id=kpi.pk)
         .select_related("history_user")
-        .order_by("id", "history_date", "history_id")
+        .order_by("history_date", "history_id")
     )
     out = []
     last: dict[int, object] = {}
     for record in records:
         before = last.get(record.id)
         last[record.id] = record
-        if before is None or record.history_type != "~":
+        if record.history_type == "+" and record.corrects_id is not None:
+            before = last.get(record.corrects_id)
+        elif record.history_type != "~":
+            continue
+        if before is None:
             continue
         record.kpi = kpi
         before.kpi = kpi

@@ -1,5 +1,6 @@
 """Writes for KPI datasets. Each is one transaction, takes the acting user, validates with
 full_clean, and leaves a history row (django-simple-history) with the reason for the change.
+A KPI value is never edited: a correction is a new row that `corrects` the current one.
 """
 
 from __future__ import annotations
@@ -82,6 +83,42 @@ def kpi_targets_set(*, user, kpi: Kpi, targets: list[dict]) -> list[KpiTarget]:
 # --- Values ------------------------------------------------------------------------------
 
 
+def _signed_in(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _lock_values_of(kpi: Kpi) -> None:
+    """Serialise writes of a KPI's values (one current value per period is kept here, not by
+    a database constraint, because superseded rows share their period)."""
+    list(Kpi.objects.select_for_update().filter(pk=kpi.pk).values_list("pk", flat=True))
+
+
+def _as_correction(value: KpiValue, *, user) -> KpiValue:
+    """Turn `value`, a saved row whose new figures are set in memory, into a new unsaved row
+    that corrects it; the saved row stays as it was, superseded."""
+    corrected_pk = value.pk
+    value.pk = None
+    value._state.adding = True
+    value.corrects_id = corrected_pk
+    value.created_at = value.modified_at = None
+    value.recorded_at = timezone.now()
+    value.recorded_by = _signed_in(user)
+    return value
+
+
+STORED_FIGURES = (
+    "period_label",
+    "period_start",
+    "period_end",
+    "status",
+    "value",
+    "numerator",
+    "denominator",
+    "note",
+    "source",
+)
+
+
 @transaction.atomic
 def kpi_value_record(
     *,
@@ -98,17 +135,17 @@ def kpi_value_record(
 ) -> KpiValue:
     """Record a KPI's value for a period, or correct one already recorded.
 
-    Without `instance`, a value for the same period (same start and end) is updated in place.
-    With `instance` (editing a row), the period may change too, unless another value already
-    has the new period. A changed figure clears a manual RAG override (its reason was about
-    the old figure); the history keeps both.
+    A correction is a new row that `corrects` the current one, which is kept (a past meeting's
+    figures stay as they were known then). Without `instance`, a current value for the same
+    period (same start and end) is corrected. With `instance` (editing a row), the period may
+    change too, unless another current value already has the new period. A changed figure
+    clears a manual RAG override (its reason was about the old figure). Nothing changed:
+    nothing is written, and the current value is returned.
     """
     permissions.require(permissions.can_enter_values(user, kpi))
-    same_period = (
-        KpiValue.objects.select_for_update()
-        .filter(kpi=kpi, period_start=period.start, period_end=period.end)
-        .order_by()
-    )
+    _lock_values_of(kpi)
+    current = KpiValue.objects.current().filter(kpi=kpi)
+    same_period = current.filter(period_start=period.start, period_end=period.end).order_by()
     if instance is not None:
         clash = same_period.exclude(pk=instance.pk).first()
         if clash:
@@ -119,11 +156,16 @@ def kpi_value_record(
                     "one instead."
                 }
             )
-        target = KpiValue.objects.select_for_update().get(pk=instance.pk, kpi=kpi)
+        target = current.filter(pk=instance.pk).first()
+        if target is None:
+            raise ValidationError(
+                "This value has been corrected since it was opened: open the KPI again and "
+                "correct the current one."
+            )
     else:
-        target = same_period.first() or KpiValue(kpi=kpi)
-    before = (target.status, target.value, target.numerator, target.denominator)
+        target = same_period.first() or KpiValue(kpi=kpi, recorded_by=_signed_in(user))
     is_new = target.pk is None
+    before = {name: getattr(target, name) for name in STORED_FIGURES}
     target.kpi = kpi
     target.period_label, target.period_start, target.period_end = (
         period.label,
@@ -133,23 +175,33 @@ def kpi_value_record(
     target.status, target.value = status, value
     target.numerator, target.denominator = numerator, denominator
     target.note, target.source = note, source
-    target.entered_by = user if getattr(user, "is_authenticated", False) else None
     target.full_clean(exclude=["kpi"], validate_unique=False)
-    figures_changed = before != (target.status, target.value, target.numerator, target.denominator)
-    reason = "Entered" if is_new else "Corrected"
-    if not is_new and target.rag_override and figures_changed:
-        target.rag_override, target.override_reason = "", ""
-        target.overridden_by, target.overridden_at = None, None
-        reason += "; the RAG override was cleared because the figure changed"
+    changed = [name for name in STORED_FIGURES if getattr(target, name) != before[name]]
+    if not is_new and not changed:
+        return target
+    target.entered_by = _signed_in(user)
+    reason = "Entered"
+    if not is_new:
+        _as_correction(target, user=user)
+        reason = "Corrected"
+        figures_changed = {"status", "value", "numerator", "denominator"} & set(changed)
+        if target.rag_override and figures_changed:
+            target.rag_override, target.override_reason = "", ""
+            target.overridden_by, target.overridden_at = None, None
+            reason += "; the RAG override was cleared because the figure changed"
     rate_value(target, kpi=kpi, targets=list(kpi.targets.all()))
     _save_with_history(target, user=user, reason=reason)
     return target
 
 
+OVERRIDE_FIELDS = ["rag_override", "override_reason", "overridden_by", "overridden_at"]
+
+
 @transaction.atomic
 def kpi_value_override(*, user, value: KpiValue, rag: str, reason: str) -> KpiValue:
     """Override a value's computed RAG (Red, Amber or Green), with the reason shown beside it.
-    An empty `rag` removes the override (a reason is still recorded in the history)."""
+    An empty `rag` removes the override (a reason is still recorded in the history). The
+    override changes the value's rating in place (its figure stays); the history keeps it."""
     permissions.require(permissions.can_override_rag(user, value.kpi.plan))
     value = KpiValue.objects.select_for_update(of=("self",)).select_related("kpi").get(pk=value.pk)
     reason = (reason or "").strip()
@@ -166,7 +218,9 @@ def kpi_value_override(*, user, value: KpiValue, rag: str, reason: str) -> KpiVa
         value.overridden_by, value.overridden_at = None, None
         history_reason = f"RAG override removed: {reason}"
     value.full_clean(exclude=["kpi"], validate_unique=False)
-    _save_with_history(value, user=user, reason=history_reason)
+    _save_with_history(
+        value, user=user, reason=history_reason, update_fields=[*OVERRIDE_FIELDS, "modified_at"]
+    )
     return value
 
 
@@ -185,9 +239,14 @@ def kpi_value_save_checked(
     clears_override: bool = False,
 ) -> KpiValue:
     """Rate and save a value a file's checks have already validated, with a history row giving
-    `reason`. `targets` are the KPI's, read once for the whole file. `clears_override` when
-    the figure of a value with a manual RAG override changed (the override was about the old
-    figure; the history keeps both)."""
+    `reason`. `targets` are the KPI's, read once for the whole file. A saved value carrying
+    new figures is saved as a correction of it (a new row; the saved one is kept).
+    `clears_override` when the figure of a value with a manual RAG override changed (the
+    override was about the old figure; the corrected row keeps it)."""
+    if value.pk is None:
+        value.recorded_by = _signed_in(user)
+    else:
+        _as_correction(value, user=user)
     if clears_override:
         value.rag_override, value.override_reason = "", ""
         value.overridden_by, value.overridden_at = None, None

@@ -1,5 +1,6 @@
 """A dataset's values as a download in the import format (CSV or XLSX): a data owner can
-download, correct or extend it, and import it again; every row updates in place."""
+download, correct or extend it, and import it again; a changed figure is recorded as a
+correction and the old one kept."""
 
 from __future__ import annotations
 

@@ -105,7 +105,8 @@ class DatasetExportView(PlanMixin, View):
 
     def get(self, request, plan_pk: int, export_format: str):
         values = (
-            KpiValue.objects.filter(kpi__plan=self.plan)
+            KpiValue.objects.current()
+            .filter(kpi__plan=self.plan)
             .select_related("kpi")
             .order_by("kpi__section__position", "kpi__position", "kpi__code", "period_end")
         )
@@ -146,8 +147,9 @@ class KpiDetailView(KpiMixin, TemplateView):
 
 
 class KpiValueRecordView(KpiMixin, FormView):
-    """Enter a value for a period (a period already recorded is updated in place), or, with
-    `value_pk`, correct a recorded value."""
+    """Enter a value for a period (a period already recorded is corrected), or, with
+    `value_pk`, correct a recorded value: either way a correction is a new row and the
+    corrected one is kept."""
 
     template_name = "kpis/value_form.html"
     form_class = KpiValueForm
@@ -160,7 +162,9 @@ class KpiValueRecordView(KpiMixin, FormView):
     def instance(self) -> KpiValue | None:
         if "value_pk" not in self.kwargs:
             return None
-        return get_object_or_404(KpiValue, pk=self.kwargs["value_pk"], kpi=self.kpi)
+        return get_object_or_404(
+            KpiValue.objects.current(), pk=self.kwargs["value_pk"], kpi=self.kpi
+        )
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -225,7 +229,9 @@ class KpiValueOverrideView(KpiMixin, FormView):
 
     @cached_property
     def value(self) -> KpiValue:
-        value = get_object_or_404(KpiValue, pk=self.kwargs["value_pk"], kpi=self.kpi)
+        value = get_object_or_404(
+            KpiValue.objects.current(), pk=self.kwargs["value_pk"], kpi=self.kpi
+        )
         value.kpi = self.kpi
         return value
 

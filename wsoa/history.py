@@ -20,13 +20,18 @@ class AppendOnlyModel(models.Model):
     # Said in the error; each model may put it in its own words.
     append_only_message = "This record is part of the history: record a correction instead."
     delete_message = "This record is part of the history and cannot be deleted."
+    # Fields derived from the row (never what someone recorded) that may be refreshed in place
+    # with `save(update_fields=[...])`, e.g. a KPI value's rating when its targets change.
+    derived_fields: frozenset[str] = frozenset()
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise AppendOnlyError(self.append_only_message)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or not set(update_fields) <= self.derived_fields:
+                raise AppendOnlyError(self.append_only_message)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

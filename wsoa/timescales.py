@@ -53,16 +53,16 @@ Further rules:
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from wsoa import dates
+from wsoa.dates import MAX_YEAR, MIN_YEAR
+
 __all__ = ["MAX_YEAR", "MIN_YEAR", "NO_DATE_READING", "ParsedTimescale", "parse_timescale"]
 
 NO_DATE_READING = "no date could be derived"
-MIN_YEAR = 2000
-MAX_YEAR = 2099
 
 
 @dataclass(frozen=True)
@@ -88,63 +88,21 @@ def parse_timescale(text: str | None) -> ParsedTimescale:
 
 
 # --------------------------------------------------------------------------------------------
-# Building blocks
+# Building blocks (the shared vocabulary is in wsoa.dates)
 
-_FLAGS = re.IGNORECASE | re.ASCII
-
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_MONTH_NUMBERS = {name[:3].lower(): number for number, name in enumerate(_MONTH_NAMES, start=1)}
-# Bare month words that are also ordinary English words: only counted when capitalised.
-_WORDLIKE_MONTHS = {"may", "mar", "march"}
-
-_TERMS = {"spring": (1, 3), "summer": (4, 7), "autumn": (9, 12)}  # first and last month
-_HALF_TERMS = {
-    ("autumn", 1): (9, 10),
-    ("autumn", 2): (11, 12),
-    ("spring", 1): (1, 2),
-    ("spring", 2): (3, 3),
-    ("summer", 1): (4, 5),
-    ("summer", 2): (6, 7),
-}
-
-# Characters rewritten one for one, so positions in the text never move.
-_NORMALISE = str.maketrans(
-    {
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
-        **dict.fromkeys(
-            "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-            "\u2028\u2029\u202f\u205f\u3000\x85",
-            " ",
-        ),
-        **dict.fromkeys("\u2018\u2019\u02bc\u2032", "'"),
-    }
-)
-
-_MON = (
-    r"(?<![a-z])(?P<mon>jan(?:uary)?|feb(?:ruary|uary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
-    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?"
-)
-_YEAR = r"(?P<y>[0-9]{4}|[0-9]{2})(?![0-9])"
-_ORDINAL = r"(?:st|nd|rd|th)?"
-_QUARTER = r"(?<![a-z0-9])(?:q|quarter\s*)(?P<q>[1-4])"
+# A plan's bare "2019/20" is an academic year: plans are written around the school year.
+_BARE_YEAR_PAIR_IS_FINANCIAL = False
+_CONTEXT = 60  # characters looked at either side of a date for marker words
 _SLASH_OR_HYPHEN = r"(?:\s*/\s*|-)"
+_YEARS = rf"(?P<y1>[0-9]{{4}}|[0-9]{{2}}){_SLASH_OR_HYPHEN}(?P<y2>[0-9]{{4}}|[0-9]{{2}})"
+# The year of a term: "2019", "2019/20", "2019/2020" or "2019-20".
+_TERM_YEARS = (
+    r"'?(?P<y1>[0-9]{4}|[0-9]{2})(?:\s*/\s*(?P<y2>[0-9]{4}|[0-9]{2})|-(?P<y3>[0-9]{2}))?(?![0-9])"
+)
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, _FLAGS)
+    return re.compile(pattern, re.IGNORECASE | re.ASCII)
 
 
 _ONGOING = _compile(
@@ -175,15 +133,10 @@ _DUE_BEFORE = _compile(
 )
 _ONWARDS_AFTER = _compile(r"\s*[),]?\s*(?:onwards?|on\s+wards|and\s+beyond)(?![a-z])")
 
-_FINANCIAL_BEFORE = _compile(
-    r"(?<![a-z])(?:fy|financial\s+year|fiscal\s+year|finance\s+year|budget\s+year)"
-    r"\s*(?:of\s+)?[:-]?\s*$"
-)
-_FINANCIAL_AFTER = _compile(r"\s*(?:fy|financial|fiscal|finance|budget)(?![a-z])")
-_ACADEMIC_BEFORE = _compile(r"(?<![a-z])(?:(?:academic|school)\s+year|ay)\s*(?:of\s+)?[:-]?\s*$")
-_ACADEMIC_AFTER = _compile(r"\s*(?:academic|school)\s+year(?![a-z])")
-
-_CONTEXT = 60  # characters looked at either side of a date for marker words
+_FINANCIAL_BEFORE = _compile(rf"(?<![a-z]){dates.FINANCIAL_WORDS}\s*(?:of\s+)?[:-]?\s*$")
+_FINANCIAL_AFTER = _compile(rf"\s*{dates.FINANCIAL_WORDS}(?![a-z])")
+_ACADEMIC_BEFORE = _compile(rf"(?<![a-z]){dates.ACADEMIC_WORDS}\s*(?:of\s+)?[:-]?\s*$")
+_ACADEMIC_AFTER = _compile(rf"\s*{dates.ACADEMIC_WORDS}(?![a-z])")
 
 
 @dataclass
@@ -215,61 +168,17 @@ _SKIP = _Skip()
 
 
 def _fmt(value: date) -> str:
-    return f"{value.day} {_MONTH_NAMES[value.month - 1]} {value.year}"
+    return f"{value.day} {dates.MONTH_NAMES[value.month - 1]} {value.year}"
 
 
-def _year(digits: str) -> int | None:
-    """'19' -> 2019, '2019' -> 2019; None outside 2000-2099."""
-    value = int(digits)
-    if len(digits) == 2:
-        value += 2000
-    return value if MIN_YEAR <= value <= MAX_YEAR else None
+def _month_of(match: re.Match[str]) -> int:
+    """The month a pattern read, by name (group mon) or by number (group m)."""
+    name = match.groupdict().get("mon")
+    return dates.month_number(name) if name else int(match["m"])
 
 
-def _next_year(first: int | None, digits: str) -> int | None:
-    """The second year of '2019/20' or '2019/2020'; None unless it is the year after first."""
-    if first is None:
-        return None
-    value = int(digits)
-    if len(digits) == 2:
-        value += first - first % 100
-        if value < first:
-            value += 100
-    return value if value == first + 1 and value <= MAX_YEAR else None
-
-
-def _month_number(name: str) -> int:
-    return _MONTH_NUMBERS[name[:3].lower()]
-
-
-def _last_day(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _day_mention(match: re.Match[str], year: int | None, month: int, day: int) -> _Mention | None:
-    if year is None or not 1 <= month <= 12:
-        return None
-    try:
-        value = date(year, month, day)
-    except ValueError:
-        return None
-    return _Mention(match.start(), match.end(), "day", _fmt(value), value, value)
-
-
-def _month_mention(match: re.Match[str], year: int | None, month: int) -> _Mention | None:
-    if year is None or not 1 <= month <= 12:
-        return None
-    label = f"{_MONTH_NAMES[month - 1]} {year}"
-    return _Mention(
-        match.start(), match.end(), "month", label, date(year, month, 1), _last_day(year, month)
-    )
-
-
-def _period_mention(
-    match: re.Match[str], label: str, first: tuple[int, int], last: tuple[int, int]
-) -> _Mention:
-    """A named period from the first day of month first=(year, month) to the end of last."""
-    return _Mention(match.start(), match.end(), "period", label, date(*first, 1), _last_day(*last))
+def _period_mention(match: re.Match[str], kind: str, label: str, span: dates.Span) -> _Mention:
+    return _Mention(match.start(), match.end(), kind, label, *span)
 
 
 # --------------------------------------------------------------------------------------------
@@ -277,73 +186,61 @@ def _period_mention(
 # up and nothing is derived from it) or _SKIP (not a date here: leave the text alone).
 
 
-def _h_iso(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
-    return _day_mention(match, _year(match["y"]), int(match["m"]), int(match["d"]))
+def _h_day(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    year, month = dates.read_year(match["y"]), _month_of(match)
+    if year is None or not 1 <= month <= 12:
+        return None
+    try:
+        value = date(year, month, int(match["d"]))
+    except ValueError:
+        return None
+    return _period_mention(match, "day", _fmt(value), (value, value))
 
 
-def _h_numeric_date(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
-    return _day_mention(match, _year(match["y"]), int(match["m"]), int(match["d"]))
-
-
-def _h_day_month_year(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
-    return _day_mention(match, _year(match["y"]), _month_number(match["mon"]), int(match["d"]))
+def _h_month(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    year, month = dates.read_year(match["y"]), _month_of(match)
+    if year is None or not 1 <= month <= 12:
+        return None
+    label = f"{dates.MONTH_NAMES[month - 1]} {year}"
+    return _period_mention(match, "month", label, dates.month_span(year, month))
 
 
 def _h_financial_quarter(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
-    first = _year(match["y1"])
-    second = _next_year(first, match["y2"])
-    if first is None or second is None:
+    years = dates.read_year_pair(match["y1"], match["y2"])
+    if years is None:
         return None
-    quarter = int(match["q"])
-    index = 3 + 3 * (quarter - 1)  # months after January of the first year: Q1 starts in April
-    begin = (first + index // 12, index % 12 + 1)
-    index += 2
-    finish = (first + index // 12, index % 12 + 1)
-    label = f"Q{quarter} of the financial year {first}/{str(second)[2:]}"
-    return _period_mention(match, label, begin, finish)
+    number = int(match["q"])
+    label = f"Q{number} of the financial year {years[0]}/{str(years[1])[2:]}"
+    return _period_mention(match, "period", label, dates.quarter(years[0], number, financial=True))
 
 
 def _h_calendar_quarter(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
-    year = _year(match["y"])
+    year = dates.read_year(match["y"])
     if year is None:
         return None
-    quarter = int(match["q"])
+    number = int(match["q"])
     return _period_mention(
-        match, f"Q{quarter} {year}", (year, 3 * quarter - 2), (year, 3 * quarter)
+        match, "period", f"Q{number} {year}", dates.quarter(year, number, financial=False)
     )
 
 
-def _term_year(match: re.Match[str], term: str) -> int | None:
-    first = _year(match["y1"])
+def _h_term(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    """A term or half term of a year, or of an academic year ("Spring term 2019/20")."""
+    name = match["t"].lower()
     second_digits = match["y2"] or match["y3"]
     if not second_digits:
-        return first
-    second = _next_year(first, second_digits)
-    if second is None:
-        return None
-    return first if term == "autumn" else second
-
-
-def _h_half_term(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
-    term = match["t"].lower()
-    half = int(match["h"])
-    year = _term_year(match, term)
+        year = dates.read_year(match["y1"])
+    elif years := dates.read_year_pair(match["y1"], second_digits):
+        year = dates.year_of_month(years[0], dates.TERMS[name][0], financial=False)
+    else:
+        year = None
     if year is None:
         return None
-    first_month, last_month = _HALF_TERMS[(term, half)]
-    which = "first" if half == 1 else "second"
-    label = f"the {which} half of the {term.capitalize()} term {year}"
-    return _period_mention(match, label, (year, first_month), (year, last_month))
-
-
-def _h_term(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
-    term = match["t"].lower()
-    year = _term_year(match, term)
-    if year is None:
-        return None
-    first_month, last_month = _TERMS[term]
-    label = f"the {term.capitalize()} term {year}"
-    return _period_mention(match, label, (year, first_month), (year, last_month))
+    half = int(match["h"]) if match.groupdict().get("h") else None
+    label = f"the {name.capitalize()} term {year}"
+    if half is not None:
+        label = f"the {'first' if half == 1 else 'second'} half of {label}"
+    return _period_mention(match, "period", label, dates.term(year, name, half))
 
 
 def _h_year_span(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
@@ -351,121 +248,82 @@ def _h_year_span(match: re.Match[str], norm: str, original: str) -> _Mention | _
     after = norm[match.end() : match.end() + _CONTEXT]
     financial = bool(_FINANCIAL_BEFORE.search(before) or _FINANCIAL_AFTER.match(after))
     academic = bool(_ACADEMIC_BEFORE.search(before) or _ACADEMIC_AFTER.match(after))
-    second_digits = match["y2"] or match["y3"]
     needs_context = len(match["y1"]) == 2 or (match["y3"] is not None and len(match["y3"]) == 4)
     if needs_context and not (financial or academic):
         return _SKIP
-    first = _year(match["y1"])
-    second = _next_year(first, second_digits)
-    if first is None or second is None:
+    years = dates.read_year_pair(match["y1"], match["y2"] or match["y3"])
+    if years is None:
         return None
-    short = f"{first}/{str(second)[2:]}"
-    if financial:
-        return _period_mention(match, f"the financial year {short}", (first, 4), (second, 3))
-    return _period_mention(match, f"the academic year {short}", (first, 9), (second, 8))
-
-
-def _h_numeric_month(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
-    return _month_mention(match, _year(match["y"]), int(match["m"]))
-
-
-def _h_month_year(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
-    return _month_mention(match, _year(match["y"]), _month_number(match["mon"]))
+    is_financial = financial or (not academic and _BARE_YEAR_PAIR_IS_FINANCIAL)
+    label = f"the {'financial' if is_financial else 'academic'} year {years[0]}/{str(years[1])[2:]}"
+    return _period_mention(
+        match, "period", label, dates.year_pair(years[0], financial=is_financial)
+    )
 
 
 def _capitalised_if_wordlike(match: re.Match[str], original: str) -> bool:
     start = match.start("mon")
-    return match["mon"].lower() not in _WORDLIKE_MONTHS or original[start : start + 1].isupper()
-
-
-def _h_bare_day_month(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
-    if not _capitalised_if_wordlike(match, original):
-        return _SKIP
-    return _Mention(
-        match.start(),
-        match.end(),
-        "day",
-        month=_month_number(match["mon"]),
-        day=int(match["d"]),
+    return (
+        match["mon"].lower() not in dates.WORDLIKE_MONTHS or original[start : start + 1].isupper()
     )
 
 
 def _h_bare_month(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
+    """A month, or a day and month, without a year: dated later by _give_years."""
     if not _capitalised_if_wordlike(match, original):
         return _SKIP
-    return _Mention(match.start(), match.end(), "month", month=_month_number(match["mon"]))
+    day_digits = match.groupdict().get("d")
+    kind = "month" if day_digits is None else "day"
+    day = 0 if day_digits is None else int(day_digits)
+    return _Mention(
+        match.start(), match.end(), kind, month=dates.month_number(match["mon"]), day=day
+    )
 
 
 def _h_year(match: re.Match[str], norm: str, original: str) -> _Mention | _Skip | None:
-    year = _year(match["y"])
+    year = dates.read_year(match["y"])
     if year is None:
         return _SKIP
-    return _Mention(
-        match.start(), match.end(), "year", str(year), date(year, 1, 1), date(year, 12, 31)
-    )
+    return _period_mention(match, "year", str(year), dates.year_span(year))
 
 
 # Applied in this order; text used by one pattern is hidden from the later ones.
 _PASSES = (
-    (
-        _compile(r"(?<![0-9])(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})(?![0-9])"),
-        _h_iso,
-    ),
-    (
-        _compile(
-            r"(?<![0-9/.])(?P<d>[0-9]{1,2})(?P<sep>[/.-])(?P<m>[0-9]{1,2})(?P=sep)"
-            r"(?P<y>[0-9]{4}|[0-9]{2})(?![0-9]|[/.-][0-9])"
-        ),
-        _h_numeric_date,
-    ),
+    (_compile(rf"(?<![0-9]){dates.ISO_DATE}(?![0-9])"), _h_day),
+    (_compile(rf"(?<![0-9/.]){dates.NUMERIC_DATE}(?![0-9]|[/.-][0-9])"), _h_day),
+    (_compile(rf"(?<![0-9.]){dates.DAY_MONTH_YEAR}(?![a-z]|[/.][0-9])"), _h_day),
     (
         _compile(
-            rf"(?<![0-9.])(?P<d>[0-9]{{1,2}}){_ORDINAL}(?:\s+of\s+|\s+|-)?{_MON}"
-            rf"(?:\s*,\s*|\s+|-)?'?{_YEAR}(?![a-z]|[/.][0-9])"
-        ),
-        _h_day_month_year,
-    ),
-    (
-        _compile(
-            rf"{_MON}\s*(?P<d>[0-9]{{1,2}})(?![0-9]){_ORDINAL}\s*,?\s+"
+            rf"{dates.MONTH}\s*(?P<d>[0-9]{{1,2}})(?![0-9]){dates.ORDINAL}\s*,?\s+"
             r"(?P<y>[0-9]{4})(?![0-9]|[/.][0-9])"
         ),
-        _h_day_month_year,
+        _h_day,
     ),
     (
-        _compile(
-            rf"{_QUARTER}\s*(?:of\s+)?(?:(?:the\s+)?(?:fy|financial\s+year)\s*)?"
-            rf"(?P<y1>[0-9]{{4}}|[0-9]{{2}}){_SLASH_OR_HYPHEN}(?P<y2>[0-9]{{4}}|[0-9]{{2}})"
-            r"(?![0-9])"
-        ),
+        _compile(rf"(?<![a-z0-9]){dates.FINANCIAL_QUARTER_PREFIX}{_YEARS}(?![0-9])"),
         _h_financial_quarter,
     ),
     (
         _compile(
             rf"(?<![0-9])(?P<y1>[0-9]{{4}}){_SLASH_OR_HYPHEN}(?P<y2>[0-9]{{4}}|[0-9]{{2}})"
-            r"\s*(?:fy\s*)?(?:q|quarter\s*)(?P<q>[1-4])(?![0-9])"
+            rf"{dates.FINANCIAL_QUARTER_SUFFIX}(?![0-9])"
         ),
         _h_financial_quarter,
     ),
     (
-        _compile(
-            rf"{_QUARTER}\s*(?:of\s+)?(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|\s*/\s*[0-9]|-[0-9])"
-        ),
+        _compile(rf"(?<![a-z0-9]){dates.CALENDAR_QUARTER}(?!\s*/\s*[0-9]|-[0-9])"),
         _h_calendar_quarter,
     ),
     (
         _compile(
             r"(?<![a-z])(?P<t>autumn|spring|summer)\s*(?:term\s*)?(?P<h>[12])(?:st|nd)?"
-            r"(?:\s*half(?:\s*term)?)?(?:\s*,\s*|\s+)(?:of\s+)?'?(?P<y1>[0-9]{4}|[0-9]{2})"
-            r"(?:\s*/\s*(?P<y2>[0-9]{4}|[0-9]{2})|-(?P<y3>[0-9]{2}))?(?![0-9])"
+            rf"(?:\s*half(?:\s*term)?)?(?:\s*,\s*|\s+)(?:of\s+)?{_TERM_YEARS}"
         ),
-        _h_half_term,
+        _h_term,
     ),
     (
         _compile(
-            r"(?<![a-z])(?P<t>autumn|spring|summer)(?:\s+term)?\s*,?\s*(?:of\s+)?'?"
-            r"(?P<y1>[0-9]{4}|[0-9]{2})(?:\s*/\s*(?P<y2>[0-9]{4}|[0-9]{2})|-(?P<y3>[0-9]{2}))?"
-            r"(?![0-9])"
+            rf"(?<![a-z])(?P<t>autumn|spring|summer)(?:\s+term)?\s*,?\s*(?:of\s+)?{_TERM_YEARS}"
         ),
         _h_term,
     ),
@@ -479,17 +337,14 @@ _PASSES = (
     ),
     (
         _compile(r"(?<![0-9/.])(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})(?![0-9]|[/.][0-9])"),
-        _h_numeric_month,
+        _h_month,
     ),
+    (_compile(rf"{dates.MONTH}(?:\s*,\s*|\s+|-)?'?{dates.YEAR}(?![a-z]|[/.][0-9])"), _h_month),
     (
-        _compile(rf"{_MON}(?:\s*,\s*|\s+|-)?'?{_YEAR}(?![a-z]|[/.][0-9])"),
-        _h_month_year,
+        _compile(rf"(?<![0-9.])(?P<d>[0-9]{{1,2}}){dates.ORDINAL}(?:\s+of\s+|\s+|-)?{dates.MONTH}"),
+        _h_bare_month,
     ),
-    (
-        _compile(rf"(?<![0-9.])(?P<d>[0-9]{{1,2}}){_ORDINAL}(?:\s+of\s+|\s+|-)?{_MON}"),
-        _h_bare_day_month,
-    ),
-    (_compile(_MON), _h_bare_month),
+    (_compile(dates.MONTH), _h_bare_month),
     (_compile(r"(?<![0-9\u00a3$\u20ac])(?P<y>[0-9]{4})(?![0-9]|[.,][0-9])"), _h_year),
 )
 
@@ -501,7 +356,7 @@ _PASSES = (
 def _parse(text: object) -> ParsedTimescale:
     if not isinstance(text, str) or not text.strip():
         return ParsedTimescale(None, None, False, NO_DATE_READING)
-    norm = text.translate(_NORMALISE)
+    norm = dates.normalise(text)
     ongoing_word = _ONGOING.search(norm) is not None
     mentions, rejected = _find_mentions(norm, text)
     _give_years(mentions, norm)
@@ -548,8 +403,8 @@ def _settle(mention: _Mention, year: int) -> None:
         return
     if mention.kind == "month":
         mention.start = date(year, mention.month, 1)
-        mention.due = _last_day(year, mention.month)
-        mention.label = f"{_MONTH_NAMES[mention.month - 1]} {year}"
+        mention.due = dates.last_day(year, mention.month)
+        mention.label = f"{dates.MONTH_NAMES[mention.month - 1]} {year}"
         return
     try:
         value = date(year, mention.month, mention.day)

@@ -154,7 +154,7 @@ class _Checker:
         }
         self.existing_values = {
             (v.kpi_id, v.period_start, v.period_end): v
-            for v in KpiValue.objects.filter(kpi__plan=plan)
+            for v in KpiValue.objects.current().filter(kpi__plan=plan)
         }
         document = KpiDocument(plan=plan, sections=sections)
         specs = data.get("kpis")
@@ -364,7 +364,8 @@ class KpiLoadResult:
 def kpi_file_load(*, user, raw: bytes, name: str, dry_run: bool = False) -> KpiLoadResult:
     """Load a KPI definitions file (docs/kpi-import.md): sections, KPIs, their concerns,
     actions, data owners, baselines, targets and trajectories, and any values. The whole file
-    is checked first (KpiFileError lists every problem); loading it again updates in place.
+    is checked first (KpiFileError lists every problem); loading it again updates the
+    definitions in place and records changed values as corrections (the old rows are kept).
     """
     document = read_kpi_file(raw, name=name, max_bytes=KPI_UPLOAD_MAX_BYTES)
     plan = document.plan

@@ -348,7 +348,8 @@ VALUE_FIELDS = ("period_label", "status", "value", "numerator", "denominator", "
 
 @dataclass
 class PreparedValue:
-    """A checked row: the value to save (new, or an existing one with its new figures)."""
+    """A checked row: the value to save (new, or an existing one with its new figures, which
+    `kpis.services.kpi_value_save_checked` saves as a correction of it)."""
 
     row: object
     value: KpiValue
@@ -561,7 +562,8 @@ def kpi_values_import(
 
     Every row is checked first; if anything is wrong ImportFileError lists every problem
     with its row and column, and nothing is saved. A value for a KPI and period already
-    recorded is updated in place. `user` None is the system (management command); a signed-in
+    recorded that differs is corrected (a new row that corrects it, which is kept); one that
+    is the same writes nothing. `user` None is the system (management command); a signed-in
     user may import only the KPIs they may enter values for.
     """
     if (plan is None) == (area is None):
@@ -572,7 +574,7 @@ def kpi_values_import(
     scope = f'the dataset of "{plan}"' if plan else f"{area}'s datasets"
     existing = {
         (value.kpi_id, value.period_start, value.period_end): value
-        for value in KpiValue.objects.filter(kpi__in=kpis)
+        for value in KpiValue.objects.current().filter(kpi__in=kpis)
     }
     problems: list[ImportProblem] = []
 

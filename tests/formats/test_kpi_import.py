@@ -1,6 +1,6 @@
 """Importing values from CSV or XLSX: everything is checked first, every problem is
-reported with its row and column, nothing is loaded from a bad file, and re-importing
-updates values in place."""
+reported with its row and column, nothing is loaded from a bad file, and re-importing a
+changed value records a correction (the old row is kept)."""
 
 import datetime
 from decimal import Decimal
@@ -95,28 +95,37 @@ def test_xlsx_import_reads_numbers_dates_and_percentage_cells(plan, dataset):
     assert values["Q3 2019/20"].value == Decimal("75.00")
 
 
-def test_reimport_updates_in_place_and_keeps_the_old_figure_in_history(plan, dataset):
+def test_reimport_records_a_changed_value_as_a_correction_and_keeps_the_old_row(plan, dataset):
     do_import(plan, good_csv())
     changed = [row[:] for row in GOOD_ROWS]
     changed[2][4] = "93"  # Sep 2019 corrected
     changed.append(["H1", "Nov 2019", "", "", "97", "", "", "", ""])
     result = do_import(plan, good_csv(changed))
     assert (result.created, result.updated, result.unchanged) == (1, 1, 5)
-    assert KpiValue.objects.count() == 7
-    september = KpiValue.objects.get(period_label="Sep 2019")
+    assert KpiValue.objects.current().count() == 7
+    assert KpiValue.objects.count() == 8
+    september = KpiValue.objects.current().get(period_label="Sep 2019")
     assert september.value == Decimal("93")
-    assert [h.value for h in september.history.order_by("history_date")] == [
-        Decimal("90.50"),
-        Decimal("93.00"),
-    ]
+    assert september.corrects.value == Decimal("90.50")
+    assert not KpiValue.objects.current().filter(value=Decimal("90.50")).exists()
     assert "Imported from values.csv, row 4" in september.history.first().history_change_reason
+
+
+def test_reimporting_the_same_file_writes_nothing(plan, dataset):
+    do_import(plan, good_csv())
+    before = snapshot()
+    history = KpiValue.history.count()
+    result = do_import(plan, good_csv())
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 6)
+    assert snapshot() == before
+    assert (KpiValue.objects.count(), KpiValue.history.count()) == (6, history)
 
 
 def test_a_period_written_differently_is_the_same_period(plan, dataset):
     do_import(plan, csv_bytes([["H1", "Q3 2021/22", "", "", "80", "", "", ""]]))
     result = do_import(plan, csv_bytes([["H1", "Oct-Dec 2021", "", "", "82", "", "", ""]]))
     assert (result.created, result.updated) == (0, 1)
-    value = KpiValue.objects.get()
+    value = KpiValue.objects.current().get()
     assert (value.period_label, value.value) == ("Oct-Dec 2021", Decimal("82"))
 
 

@@ -26,7 +26,8 @@ D = datetime.date.fromisoformat
 def no_kpis(monkeypatch):
     """The dashboard without the KPI feature, so query counts pin governance's own queries."""
     monkeypatch.setattr(
-        "governance.dashboard.kpi_section", lambda board, *, as_at: {"available": False, "rows": []}
+        "governance.dashboard.kpi_section",
+        lambda board, *, as_at, known_by=None: {"available": False, "rows": []},
     )
 
 

@@ -39,7 +39,8 @@ def test_the_previous_meeting_skips_cancelled_meetings(dash, scenario):
 
 def test_since_the_last_meeting_comes_from_the_history(dash):
     since = dash["since"]["sections"]
-    assert refs(since["improved"]) == ["1.1a", "1.2a"]  # red→amber; dark green→completed
+    # red→amber. 1.2a's dark green→completed is a completion proposed, listed only as such.
+    assert refs(since["improved"]) == ["1.1a"]
     assert refs(since["worsened"]) == ["1.1b"]  # light green→red
     assert refs(since["proposed"]) == ["1.2a"]
     assert refs(since["signed_off"]) == ["2.1a"]
@@ -86,7 +87,7 @@ def test_kpi_section_keeps_red_or_worsened_kpis_from_the_kpi_feature(scenario, m
             self.is_red = rag == "red"
             self.is_worsened = worsened
 
-    def board_kpi_summary(board, *, as_at=None):
+    def board_kpi_summary(board, *, as_at=None, known_by=None):
         calls.append((board, as_at))
         return [Row("K1", "red", False), Row("K2", "green", True), Row("K3", "green", False)]
 

@@ -121,7 +121,7 @@ def test_a_failed_send_is_not_recorded_and_is_tried_again(setting, monkeypatch):
     def fail(*args, **kwargs):
         raise ConnectionRefusedError("SMTP server down")
 
-    monkeypatch.setattr("governance.services.send_mail", fail)
+    monkeypatch.setattr("governance.services.reminders.send_mail", fail)
     with pytest.raises(ConnectionRefusedError):
         send()
     assert not UpdateReminder.objects.exists()

@@ -4,6 +4,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from actions.status import start_of_day
 from kpis.models import Kpi, KpiDirection, KpiSection, KpiTarget, KpiUnit, KpiValue, ValueStatus
 from kpis.periods import parse_period
 from kpis.rag import rate_value
@@ -67,7 +68,8 @@ class KpiTargetFactory(DjangoModelFactory):
 
 class KpiValueFactory(DjangoModelFactory):
     """A value for a period written as a label (`period="Q3 2021/22"`), rated against the
-    KPI's targets as the services would."""
+    KPI's targets as the services would, and recorded on the last day of its period (so a
+    dataset as at any later date knows it)."""
 
     class Meta:
         model = KpiValue
@@ -80,6 +82,7 @@ class KpiValueFactory(DjangoModelFactory):
     period_end = factory.LazyAttribute(lambda o: parse_period(o.period).end)
     status = ValueStatus.RECORDED
     value = Decimal("80")
+    recorded_at = factory.LazyAttribute(lambda o: start_of_day(o.period_end))
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

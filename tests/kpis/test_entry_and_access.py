@@ -39,13 +39,15 @@ def test_data_owner_records_a_value_from_numerator_and_denominator(
     assert "Saved DO1 for Q3 2021/22: 75% (18/24), rated Red." in response.text
 
 
-def test_recording_the_same_period_again_updates_it(client, plan, owned_kpi, data_owner):
+def test_recording_the_same_period_again_records_a_correction(client, plan, owned_kpi, data_owner):
     client.force_login(data_owner)
     url = reverse("kpi-value-record", args=[plan.pk, owned_kpi.pk])
     client.post(url, value_post(value="70"))
     client.post(url, value_post(period_label="Oct-Dec 2021", value="72%"))
-    value = KpiValue.objects.get()
+    value = KpiValue.objects.current().get()
     assert (value.period_label, value.value) == ("Oct-Dec 2021", Decimal("72"))
+    assert (value.corrects.period_label, value.corrects.value) == ("Q3 2021/22", Decimal("70"))
+    assert (value.recorded_by, KpiValue.objects.count()) == (data_owner, 2)
 
 
 def test_value_form_errors_are_listed_and_nothing_is_saved(client, plan, owned_kpi, data_owner):
@@ -70,8 +72,10 @@ def test_correcting_a_value_can_move_it_to_another_period(client, plan, owned_kp
     response = client.post(url, value_post(period_label="Q4 2021/22", value="70"))
     assert "already has a value for Q4 2021/22" in response.text
     client.post(url, value_post(period_label="Q2 2021/22", value="69"))
+    corrected = value.corrections.get()
+    assert (corrected.period_label, corrected.value) == ("Q2 2021/22", Decimal("69"))
     value.refresh_from_db()
-    assert (value.period_label, value.value) == ("Q2 2021/22", Decimal("69"))
+    assert (value.period_label, value.value) == ("Q3 2021/22", Decimal("70"))
 
 
 def test_programme_lead_overrides_a_rating_with_a_reason(client, plan, member_of):

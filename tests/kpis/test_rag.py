@@ -143,7 +143,11 @@ def test_a_changed_figure_clears_the_override(plan, lead):
     value = record(lead, kpi, "Q3 2021/22", 92)
     services.kpi_value_override(user=lead, value=value, rag=KpiRag.GREEN, reason="Data lag")
     corrected = record(lead, kpi, "Q3 2021/22", 80)
-    assert (corrected.pk, corrected.rag, corrected.override_reason) == (value.pk, KpiRag.RED, "")
+    assert (corrected.corrects, corrected.rag, corrected.override_reason) == (
+        value,
+        KpiRag.RED,
+        "",
+    )
     history = corrected.history.order_by("history_date").values_list(
         "history_change_reason", flat=True
     )

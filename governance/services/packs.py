@@ -1,0 +1,52 @@
+"""Issuing numbered board packs that are never changed."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from governance.dashboard import default_as_at, meeting_dashboard
+from governance.models import BoardPack, Meeting
+from governance.services.common import _user_or_none
+
+# --- Board packs -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def board_pack_issue(
+    *,
+    user,
+    meeting: Meeting,
+    as_at: datetime.date | None = None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> BoardPack:
+    """Freeze the dashboard for a meeting as it is at this moment: the next version number;
+    earlier versions are kept unchanged."""
+    now = now or timezone.now()
+    as_at = as_at or default_as_at(meeting, today=timezone.localtime(now).date())
+    # Lock the meeting row so two issues at once cannot take the same version number.
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    version = (meeting.packs.aggregate(v=Max("version"))["v"] or 0) + 1
+    snapshot = meeting_dashboard(meeting, as_at=as_at, known_by=now, now=now)
+    snapshot["pack"] = {
+        "version": version,
+        "issued_at": now.isoformat(),
+        "issued_by": str(user) if user is not None else "",
+        "note": note,
+    }
+    pack = BoardPack(
+        meeting=meeting,
+        version=version,
+        issued_at=now,
+        issued_by=_user_or_none(user),
+        as_at=as_at,
+        note=note,
+        snapshot=snapshot,
+    )
+    pack.full_clean()
+    pack.save()
+    return pack

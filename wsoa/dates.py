@@ -1,0 +1,238 @@
+"""The one grammar of dates and periods, shared by plan timescales and KPI periods.
+
+:mod:`wsoa.timescales` reads the free text of a plan's timescales ("by March 2020", "Spring
+term 2019/20"); :mod:`kpis.periods` reads the short labels of KPI reporting periods
+("Q3 2021/22", "2021/22 YTD"). Both read the same words the same way because the words,
+the year rules and the calendar of councils and schools are defined here, once:
+
+* **Years.** Only 2000-2099 are years (:data:`MIN_YEAR`, :data:`MAX_YEAR`). A two-digit year
+  always means 20xx: "19" is 2019, "99" is 2099. "1999" is not a year.
+* **Year pairs.** "2019/20", "2019/2020" and "2019-20" are the two consecutive years 2019 and
+  2020; a two-digit second year takes the century of the first. A pair whose years are not
+  consecutive ("2019/21") is not a pair (:func:`read_year_pair` gives None).
+* **Months.** English names and three-letter abbreviations, with an optional full stop, plus
+  "Sept" and the common misspelling "Febuary" (:data:`MONTH`, :func:`month_number`).
+* **Financial year** runs 1 April to 31 March (:func:`financial_year`); its quarters are
+  Q1 = Apr-Jun, Q2 = Jul-Sep, Q3 = Oct-Dec, Q4 = Jan-Mar of the second year. Its marker words
+  are :data:`FINANCIAL_WORDS`: "FY", "financial (year)", "fiscal (year)", "finance (year)",
+  "budget (year)", "fin. year".
+* **Academic year** runs 1 September to 31 August (:func:`academic_year`). Its marker words are
+  :data:`ACADEMIC_WORDS`: "AY", "academic (year)", "school year".
+* **Calendar quarters** are Q1 = Jan-Mar to Q4 = Oct-Dec (:func:`quarter`).
+* **Terms**: spring = Jan-Mar, summer = Apr-Jul, autumn = Sep-Dec; half terms Autumn 1 = Sep-Oct,
+  Autumn 2 = Nov-Dec, Spring 1 = Jan-Feb, Spring 2 = Mar, Summer 1 = Apr-May, Summer 2 = Jun-Jul.
+  In an academic year "2019/20" the autumn term is in 2019 and spring and summer in 2020.
+* **A bare year pair** ("2019/20" with no marker word) is read differently by the two parsers,
+  and each names its default as ``_BARE_YEAR_PAIR_IS_FINANCIAL``: in a plan timescale it is an
+  **academic** year (plans are written around the school year); in a KPI period it is a
+  **financial** year (performance datasets count in financial years).
+
+The regex fragments are plain strings, to be compiled case-insensitively inside each parser's
+own patterns (which add the context they need: word boundaries in free text, anchors for a
+label). They name their groups (``mon``, ``y``, ``d``, ``m``, ``q``), so a pattern uses each
+fragment at most once.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+__all__ = [
+    "ACADEMIC_WORDS",
+    "ACADEMIC_YEAR_START_MONTH",
+    "CALENDAR_QUARTER",
+    "DAY_MONTH_YEAR",
+    "FINANCIAL_QUARTER_PREFIX",
+    "FINANCIAL_QUARTER_SUFFIX",
+    "FINANCIAL_WORDS",
+    "FINANCIAL_YEAR_START_MONTH",
+    "HALF_TERMS",
+    "ISO_DATE",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "MONTH",
+    "MONTH_NAMES",
+    "NUMERIC_DATE",
+    "ORDINAL",
+    "QUARTER",
+    "TERMS",
+    "WORDLIKE_MONTHS",
+    "YEAR",
+    "Span",
+    "academic_year",
+    "financial_year",
+    "last_day",
+    "month_number",
+    "month_span",
+    "normalise",
+    "quarter",
+    "read_year",
+    "read_year_pair",
+    "term",
+    "year_of_month",
+    "year_pair",
+    "year_span",
+]
+
+Span = tuple[date, date]  # the first and last day of a period
+
+MIN_YEAR = 2000
+MAX_YEAR = 2099
+FINANCIAL_YEAR_START_MONTH = 4
+ACADEMIC_YEAR_START_MONTH = 9
+
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_MONTH_NUMBERS = {name[:3].lower(): number for number, name in enumerate(MONTH_NAMES, start=1)}
+# Month words that are also ordinary English words: free text counts them only when capitalised.
+WORDLIKE_MONTHS = frozenset({"may", "mar", "march"})
+
+TERMS = {"spring": (1, 3), "summer": (4, 7), "autumn": (9, 12)}  # first and last month
+HALF_TERMS = {
+    ("autumn", 1): (9, 10),
+    ("autumn", 2): (11, 12),
+    ("spring", 1): (1, 2),
+    ("spring", 2): (3, 3),
+    ("summer", 1): (4, 5),
+    ("summer", 2): (6, 7),
+}
+
+# --------------------------------------------------------------------------------------------
+# Regex fragments
+
+MONTH = (
+    r"(?<![a-z])(?P<mon>jan(?:uary)?|feb(?:ruary|uary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?"
+)
+YEAR = r"(?P<y>[0-9]{4}|[0-9]{2})(?![0-9])"
+ORDINAL = r"(?:st|nd|rd|th)?"
+QUARTER = r"(?:q|quarter\s*)(?P<q>[1-4])"
+FINANCIAL_WORDS = r"(?:fy|(?:financial|fiscal|finance|budget|fin\.?)(?:\s+year)?)"
+ACADEMIC_WORDS = r"(?:ay|academic(?:\s+year)?|school\s+year)"
+
+ISO_DATE = r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})"
+NUMERIC_DATE = r"(?P<d>[0-9]{1,2})(?P<sep>[/.-])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4}|[0-9]{2})"
+DAY_MONTH_YEAR = (
+    rf"(?P<d>[0-9]{{1,2}}){ORDINAL}(?:\s+of\s+|\s+|-)?{MONTH}(?:\s*,\s*|\s+|-)?'?{YEAR}"
+)
+# A financial-year quarter is a QUARTER prefix or suffix around a year pair.
+FINANCIAL_QUARTER_PREFIX = rf"{QUARTER}\s*(?:of\s+)?(?:(?:the\s+)?{FINANCIAL_WORDS}\s*)?"
+FINANCIAL_QUARTER_SUFFIX = rf"\s*(?:{FINANCIAL_WORDS}\s*)?{QUARTER}"
+CALENDAR_QUARTER = rf"{QUARTER}\s*(?:of\s+)?{YEAR}"
+
+# Characters rewritten one for one, so positions in the text never move.
+_NORMALISE = str.maketrans(
+    {
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+        **dict.fromkeys(
+            "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+            "\u2028\u2029\u202f\u205f\u3000\x85",
+            " ",
+        ),
+        **dict.fromkeys("\u2018\u2019\u02bc\u2032", "'"),
+    }
+)
+
+
+def normalise(text: str) -> str:
+    """Dashes to '-', odd spaces to ' ', curly quotes to "'", keeping every position."""
+    return text.translate(_NORMALISE)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading years and months
+
+
+def read_year(digits: str) -> int | None:
+    """'19' -> 2019, '2019' -> 2019; None outside 2000-2099."""
+    value = int(digits)
+    if len(digits) == 2:
+        value += 2000
+    return value if MIN_YEAR <= value <= MAX_YEAR else None
+
+
+def read_year_pair(first_digits: str, second_digits: str) -> tuple[int, int] | None:
+    """(2019, 2020) from '2019' and '20' or '2020'; None unless two consecutive years."""
+    first = read_year(first_digits)
+    if first is None:
+        return None
+    second = int(second_digits)
+    if len(second_digits) == 2:
+        second += first - first % 100
+        if second < first:
+            second += 100
+    return (first, second) if second == first + 1 and second <= MAX_YEAR else None
+
+
+def month_number(name: str) -> int:
+    """'Sept' -> 9, 'january' -> 1: any word the MONTH fragment matches."""
+    return _MONTH_NUMBERS[name[:3].lower()]
+
+
+def year_of_month(first_year: int, month: int, *, financial: bool) -> int:
+    """The calendar year in which a month of the financial or academic year first_year falls."""
+    start = FINANCIAL_YEAR_START_MONTH if financial else ACADEMIC_YEAR_START_MONTH
+    return first_year if month >= start else first_year + 1
+
+
+# --------------------------------------------------------------------------------------------
+# Periods, as their first and last day
+
+
+def last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def month_span(year: int, month: int) -> Span:
+    return date(year, month, 1), last_day(year, month)
+
+
+def year_span(year: int) -> Span:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def _months(first: tuple[int, int], last: tuple[int, int]) -> Span:
+    """From the first day of (year, month) first to the last day of (year, month) last."""
+    return date(*first, 1), last_day(*last)
+
+
+def year_pair(first_year: int, *, financial: bool) -> Span:
+    """The financial (April to March) or academic (September to August) year first_year."""
+    start = FINANCIAL_YEAR_START_MONTH if financial else ACADEMIC_YEAR_START_MONTH
+    return _months((first_year, start), (first_year + 1, start - 1))
+
+
+def financial_year(first_year: int) -> Span:
+    return year_pair(first_year, financial=True)
+
+
+def academic_year(first_year: int) -> Span:
+    return year_pair(first_year, financial=False)
+
+
+def quarter(year: int, number: int, *, financial: bool) -> Span:
+    """Quarter 1-4 of the financial year starting in year, or of the calendar year."""
+    index = 3 * (number - 1) + (FINANCIAL_YEAR_START_MONTH - 1 if financial else 0)
+    first = (year + index // 12, index % 12 + 1)
+    index += 2
+    return _months(first, (year + index // 12, index % 12 + 1))
+
+
+def term(year: int, name: str, half: int | None = None) -> Span:
+    """The spring, summer or autumn term of a calendar year, or its first or second half."""
+    name = name.lower()
+    first_month, last_month = TERMS[name] if half is None else HALF_TERMS[(name, half)]
+    return _months((year, first_month), (year, last_month))
