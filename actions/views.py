@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.views.decorators.http import require_safe
 from django.views.generic import FormView, TemplateView
 
 from actions import selectors, services
@@ -257,6 +258,7 @@ class ChangeDueDateView(ActionMixin, FormView):
         return redirect("action-detail", plan_pk=self.plan.pk, action_pk=self.action.pk)
 
 
+@require_safe
 def evidence_download(request: HttpRequest, evidence_pk: int) -> HttpResponse:
     """Evidence is served only to signed-in users who may see its plan, as its original name."""
     evidence = get_object_or_404(

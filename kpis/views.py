@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
+from django.views.decorators.http import require_safe
 from django.views.generic import FormView, TemplateView, View
 from django_tables2.export.export import TableExport
 
@@ -25,6 +26,7 @@ from wsoa.views import PlanMixin
 # --- Index -------------------------------------------------------------------------------
 
 
+@require_safe
 def dataset_index(request: HttpRequest) -> HttpResponse:
     """The datasets the user may read: one per plan, and one per board."""
     plans = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
+from django.views.decorators.http import require_safe
 
 from wsoa import permissions
 from wsoa.models import Plan
@@ -37,6 +38,7 @@ class PlanMixin:
         return context
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.visible_to(request.user).with_list_related_data()
     return render(
