@@ -14,6 +14,7 @@ from actions.filters import ActionRegisterFilter
 from actions.tables import ActionRegisterTable
 from wsoa.models import RatingLevel
 from wsoa.selectors import levels_by_id
+from wsoa.spreadsheets import SafeTableExport
 from wsoa.views import PlanMixin
 
 REGISTER_PAGE_SIZE = 25
@@ -21,6 +22,8 @@ REGISTER_PAGE_SIZE = 25
 
 class ActionRegisterView(PlanMixin, ExportMixin, SingleTableMixin, FilterView):
     """Every action of a plan: filter, sort, page, and download exactly the filtered rows."""
+
+    export_class = SafeTableExport  # formulas in a cell are written as text
 
     template_name = "actions/register.html"
     table_class = ActionRegisterTable

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -52,6 +53,67 @@ class ParsedFile:
             cut = max(path.rfind("."), path.rfind("["))
             path = path[:cut] if cut > 0 else ""
         return self.lines.get("")
+
+
+# --- Bounds: what a hostile file cannot make the reader do -------------------------------------
+# A file is refused, with the line, before anything is built from it, when it nests deeper than
+# this (real plans nest about 8 levels; libyaml's composer recurses in C and crashes the process
+# on a few thousand) or uses a YAML alias (`*name`: a "billion laughs" file expands a few
+# hundred bytes into billions of values; no format here needs one).
+MAX_DEPTH = 40
+
+
+def _refuse(message: str, line: int | None = None):
+    raise PlanFileError([Problem("", message, line=line)])
+
+
+def _check_yaml_structure(text: str, loader) -> None:
+    """Walk libyaml's event stream (iterative, no tree built) and refuse aliases and deep
+    nesting before the document is composed."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                _refuse(
+                    f'the file uses a YAML alias ("*{event.anchor}"), which this format does '
+                    "not accept: write the value out in full",
+                    event.start_mark.line + 1,
+                )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    _refuse(
+                        f"the file nests lists and sections more than {MAX_DEPTH} levels deep, "
+                        "which no plan, meeting or KPI file needs: check its indentation",
+                        event.start_mark.line + 1,
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError:
+        return  # not YAML at all: the full parse reports it with its line
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}\n]")
+
+
+def _check_json_depth(text: str) -> None:
+    """Refuse JSON nested deeper than MAX_DEPTH before `json.loads` recurses into it."""
+    depth, line = 0, 1
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub('""', text)):
+        char = match.group()
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                _refuse(
+                    f"the file nests lists and objects more than {MAX_DEPTH} levels deep, "
+                    "which no plan, meeting or KPI file needs",
+                    line,
+                )
+        else:
+            depth -= 1
 
 
 # libyaml's parser (PyYAML's C extension) when it is installed: the pure-Python one takes about
@@ -136,6 +198,7 @@ def parse_yaml_file(
 
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
+        _check_json_depth(text)
         try:
             return ParsedFile(data=json.loads(text))
         except json.JSONDecodeError as exc:
@@ -146,10 +209,12 @@ def parse_yaml_file(
     # Parsed once: the node tree gives the line numbers, and the data is built from it. The
     # cyclic garbage collector is paused meanwhile: it would otherwise rescan the growing tree
     # again and again, more than doubling the time (the file is at most max_bytes).
+    loader_class = _TextDatesLoader if dates_as_text else _StrictSafeLoader
+    _check_yaml_structure(text, loader_class)
     collecting = gc.isenabled()
     gc.disable()
     try:
-        loader = (_TextDatesLoader if dates_as_text else _StrictSafeLoader)(text)
+        loader = loader_class(text)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None

@@ -4,6 +4,8 @@ correction and the old one kept."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import django_tables2 as tables
 
 from kpis.models import KpiValue, ValueStatus
@@ -55,7 +57,8 @@ class KpiValueExportTable(tables.Table):
         # A computed percentage is left to the numerator and denominator.
         if record.numerator is not None:
             return ""
-        return format(record.value.normalize(), "f")
+        # A number, so a spreadsheet sees a number (plain digits: no "1E+2").
+        return Decimal(format(record.value.normalize(), "f"))
 
     def value_status(self, record):
         if record.status == ValueStatus.RECORDED:

@@ -184,6 +184,12 @@ def main() -> None:
         setup_django(Path(tmp) / "bench.sqlite3")
         import yaml
 
+        class no_alias_dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # noqa: N801
+            """Every value written out in full, as the format requires (no YAML aliases)."""
+
+            def ignore_aliases(self, data):
+                return True
+
         from formats.plans.validate import validate_plan_document
         from formats.reader import parse_plan_file
 
@@ -194,8 +200,7 @@ def main() -> None:
                 actions=args.actions,
                 milestones_per_action=args.milestones_per_action,
             )
-            dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-            text = yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=True)
+            text = yaml.dump(doc, Dumper=no_alias_dumper, sort_keys=False, allow_unicode=True)
             documents[area] = text.encode("utf-8")
         raw = documents["Benchshire"]
         n_milestones = args.actions * args.milestones_per_action

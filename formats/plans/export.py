@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import yaml
 from django.db.models import Q
 
-from actions.models import Action, Milestone, Resource, StatusUpdate
+from actions.models import Action, Resource, StatusUpdate
+from formats.plans.rows import read_links, read_milestones
 from formats.plans.validate import FORMAT
 from wsoa.models import Board, Concern, Organisation, Outcome, Plan, Post
 from wsoa.timescales import parse_timescale
@@ -102,24 +103,9 @@ def plan_export(*, plan: Plan) -> PlanExport:
             actions_by_outcome[action.outcome_id].append(action)
 
     # Through rows in insertion order keep leads and boards in the order the file gave them.
-    leads_by_action: dict[int, list[int]] = defaultdict(list)
-    for action_id, post_id in (
-        Action.leads.through.objects.filter(action__plan=plan)
-        .order_by("pk")
-        .values_list("action_id", "post_id")
-    ):
-        leads_by_action[action_id].append(post_id)
-    boards_by_action: dict[int, list[int]] = defaultdict(list)
-    for action_id, board_id in (
-        Action.boards.through.objects.filter(action__plan=plan)
-        .order_by("pk")
-        .values_list("action_id", "board_id")
-    ):
-        boards_by_action[action_id].append(board_id)
-
-    milestones_by_action: dict[int, list[Milestone]] = defaultdict(list)
-    for milestone in Milestone.objects.filter(action__plan=plan).order_by("position", "pk"):
-        milestones_by_action[milestone.action_id].append(milestone)
+    leads_by_action = read_links(plan, Action.leads.through, "post_id")
+    boards_by_action = read_links(plan, Action.boards.through, "board_id")
+    milestones_by_action = read_milestones(plan)
 
     updates_by_action: dict[int, list[StatusUpdate]] = defaultdict(list)
     updates_by_milestone: dict[int, list[StatusUpdate]] = defaultdict(list)
@@ -310,6 +296,10 @@ class _Dumper(yaml.SafeDumper):
 
     def increase_indent(self, flow=False, indentless=False):
         return super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data):
+        # Every value written out in full: the reader refuses YAML aliases (formats.reader).
+        return True
 
 
 def _represent_text(dumper: yaml.SafeDumper, value: str):
