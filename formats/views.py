@@ -20,7 +20,7 @@ from formats.kpis.values import (
     kpi_values_import,
 )
 from formats.plans.services import plan_load
-from formats.reader import PlanFileError, Problem, parse_plan_file
+from formats.reader import ParsedFile, PlanFileError, Problem, parse_plan_file
 from kpis import permissions as kpi_rules
 from kpis.models import Kpi
 from wsoa import permissions
@@ -28,7 +28,7 @@ from wsoa.models import LocalArea, Plan
 from wsoa.views import PlanMixin
 
 
-def _refuse_other_areas(user, raw: bytes, *, name: str) -> None:
+def _refuse_other_areas(user, parsed: ParsedFile) -> None:
     """Raise PlanFileError unless the user administers the area the file is for (superusers
     administer every area, and alone may load the first plan of a new one).
 
@@ -38,7 +38,6 @@ def _refuse_other_areas(user, raw: bytes, *, name: str) -> None:
     """
     if user.is_superuser:
         return
-    parsed = parse_plan_file(raw, max_bytes=settings.PLAN_UPLOAD_MAX_BYTES, name=name)
     data = parsed.data if isinstance(parsed.data, dict) else {}
     area_spec = data.get("area") if isinstance(data.get("area"), dict) else {}
     area_name = area_spec.get("name")
@@ -73,10 +72,13 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["plan_file"]
         raw = upload.read()
         try:
-            _refuse_other_areas(request.user, raw, name=upload.name)
+            parsed = parse_plan_file(
+                raw, max_bytes=settings.PLAN_UPLOAD_MAX_BYTES, name=upload.name
+            )
+            _refuse_other_areas(request.user, parsed)
             result = plan_load(
                 user=request.user,
-                raw=raw,
+                parsed=parsed,
                 name=upload.name,
                 update=form.cleaned_data["update"],
                 dry_run=form.cleaned_data["dry_run"],

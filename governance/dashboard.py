@@ -1,7 +1,9 @@
-"""The meeting dashboard, as plain JSON-ready data.
+"""The meeting dashboard's figures, as a `governance.snapshot.Snapshot`.
 
-The live page renders it, and issuing a board pack stores exactly that data, so a pack is the
-dashboard as it was, never recomputed. Every rule it applies is someone else's: ratings as at
+The live page renders it, and issuing a board pack stores exactly that snapshot, so a pack is
+the dashboard as it was, never recomputed. This module computes the figures as plain rows and
+hands them to `governance.snapshot.build_snapshot`, the one place the typed, versioned schema
+is made. Every rule it applies is someone else's: ratings as at
 a day and what "complete", "proposed", "overdue", "stale" and "worsened" mean are
 actions.status; which actions a board oversees is `Action.objects.overseen_by`; which meeting
 it compares with is governance.meetings. See docs/status.md.
@@ -27,11 +29,10 @@ from actions.status import UpdateKind
 from governance.meetings import last_meeting_before
 from governance.models import Meeting, MeetingAction, MeetingActionStatus
 from governance.rag_summary import rag_summary
+from governance.snapshot import Snapshot, build_snapshot
 from kpis.formatting import kpi_target, value_text
 from kpis.selectors import board_kpi_summary
 from wsoa.models import Board, RatingLevel
-
-SNAPSHOT_SCHEMA = 1
 
 # The "since the last meeting" lists of actions, in the order a board reads them, with their
 # headings: the dashboard, the HTML and PDF pack and the XLSX all take them from here. A pack
@@ -50,10 +51,6 @@ def default_as_at(meeting: Meeting, *, today: datetime.date | None = None) -> da
     """A past meeting is seen as at its own date; an upcoming one as at today."""
     today = today or timezone.localdate()
     return min(meeting.local_date, today)
-
-
-def iso(value: datetime.date | datetime.datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def board_actions(board: Board) -> QuerySet[Action]:
@@ -113,11 +110,11 @@ def _action_row(action) -> dict:
             "description": action.description,
             "concern_number": action.concern_number,
             "leads": action.leads,
-            "due_date": iso(action.due_as_at),
+            "due_date": action.due_as_at,
             "level": action.now_level_id,
             "previous_level": action.before_level_id,
             "kind": action.now_kind,
-            "last_update_on": iso(action.now_on),
+            "last_update_on": action.now_on,
             "narrative": action.now_narrative or "",
         }
     return row
@@ -130,7 +127,7 @@ def kpi_section(
 
     Calls `kpis.selectors.board_kpi_summary(board, as_at=as_at, known_by=known_by)`: the
     figures known by the end of `as_at` (or by a pack's moment of issue), a list of `KpiRow`,
-    red or worsened first; keeps the rows that need attention, as JSON-ready data."""
+    red or worsened first; keeps the rows that need attention, as text (snapshot.KpiSection)."""
     summary = board_kpi_summary(board, as_at=as_at, known_by=known_by)
     rows = [_kpi_row(row) for row in summary]
     return {
@@ -173,8 +170,8 @@ def meeting_dashboard(
     as_at: datetime.date | None = None,
     known_by: datetime.datetime | None = None,
     now: datetime.datetime | None = None,
-) -> dict:
-    """Everything the meeting dashboard and a board pack show, as JSON-ready data.
+) -> Snapshot:
+    """Everything the meeting dashboard and a board pack show, as a Snapshot.
 
     `meeting` must carry its board (select_related). `as_at` defaults to the meeting's date,
     or today for an upcoming meeting. `known_by` (a pack's moment of issue) hides updates
@@ -200,22 +197,23 @@ def meeting_dashboard(
 
     level_table = {str(pk): level_data(level) for pk, level in levels.items()}
     level_table[status.PROPOSED] = PROPOSED_LEVEL
-    return {
-        "schema": SNAPSHOT_SCHEMA,
-        "generated_at": now.isoformat(),
-        "as_at": as_at.isoformat(),
-        "known_by": iso(known_by),
-        "is_live": known_by is None and as_at == today,
-        "board": {"pk": board.pk, "name": board.name, "area": str(board.area)},
-        "meeting": _meeting_data(meeting),
-        "previous_meeting": _meeting_data(previous) if previous else None,
-        "levels": level_table,
-        "plans": rag_summary(actions, levels),
-        "since": _since_last_meeting(actions, milestones, changes, window),
-        "attention": _needs_attention(actions, milestones, levels, window),
-        "kpis": kpi_section(board, as_at=as_at, known_by=known_by),
-        "action_log": _action_log(log, as_at),
-    }
+    return build_snapshot(
+        {
+            "generated_at": now,
+            "as_at": as_at,
+            "known_by": known_by,
+            "is_live": known_by is None and as_at == today,
+            "board": {"pk": board.pk, "name": board.name, "area": str(board.area)},
+            "meeting": _meeting_data(meeting),
+            "previous_meeting": _meeting_data(previous) if previous else None,
+            "levels": level_table,
+            "plans": rag_summary(actions, levels),
+            "since": _since_last_meeting(actions, milestones, changes, window),
+            "attention": _needs_attention(actions, milestones, levels, window),
+            "kpis": kpi_section(board, as_at=as_at, known_by=known_by),
+            "action_log": _action_log(log, as_at),
+        }
+    )
 
 
 def board_plan_ids(board: Board) -> QuerySet:
@@ -246,9 +244,9 @@ def _meeting_data(meeting: Meeting) -> dict:
     ends = timezone.localtime(meeting.ends_at) if meeting.ends_at else None
     return {
         "pk": meeting.pk,
-        "date": starts.date().isoformat(),
-        "starts_at": starts.isoformat(),
-        "ends_at": iso(ends),
+        "date": starts.date(),
+        "starts_at": starts,
+        "ends_at": ends,
         "place": meeting.place_display,
         "status": meeting.get_status_display(),
     }
@@ -363,7 +361,7 @@ def _due_date_changes(board, *, window: SinceWindow) -> list[DueDateChange]:
 
 def _since_last_meeting(actions, milestones, changes, window: SinceWindow) -> dict:
     if not window.exists:
-        return {"has_previous": False, "sections": {}}
+        return {"has_previous": False, "sections": None}
     sections = {key: [] for key, _ in SINCE_ACTION_SECTIONS}
     movement_sections = {
         status.Movement.FIRST_RATED: "first_rated",
@@ -402,8 +400,8 @@ def _milestone_row(milestone: SimpleNamespace) -> dict:
         "plan_pk": milestone.action__plan_id,
         "action_ref": milestone.action__ref,
         "description": milestone.description,
-        "due_date": iso(milestone.due_as_at),
-        "completed_on": iso(milestone.completed_on),
+        "due_date": milestone.due_as_at,
+        "completed_on": milestone.completed_on,
     }
 
 
@@ -414,11 +412,11 @@ def _change_row(change: DueDateChange) -> dict:
         "plan_pk": action.plan_id,
         "action_ref": action.ref,
         "milestone": change.milestone.description if change.milestone_id else "",
-        "from_date": iso(change.from_date),
-        "to_date": iso(change.to_date),
+        "from_date": change.from_date,
+        "to_date": change.to_date,
         "reason": change.reason,
         "changed_by": str(change.changed_by),
-        "changed_on": iso(timezone.localtime(change.changed_at).date()),
+        "changed_on": timezone.localtime(change.changed_at).date(),
     }
 
 
@@ -463,10 +461,10 @@ def _action_log(log: list[MeetingAction], as_at: datetime.date) -> dict:
             "ref": item.ref,
             "description": item.description,
             "owner": item.owner,
-            "due_date": iso(item.due_date),
-            "raised_on": iso(item.raised_at.local_date),
+            "due_date": item.due_date,
+            "raised_on": item.raised_at.local_date,
             "raised_at_pk": item.raised_at_id,
-            "status": MeetingActionStatus.OPEN.label,
+            "status": str(MeetingActionStatus.OPEN.label),
             "latest_note": item.latest_note,
             "is_overdue": bool(item.due_date and item.due_date < as_at),
             "plan_action_pk": item.plan_action_id,

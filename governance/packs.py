@@ -1,9 +1,11 @@
 """Board pack rendering: the frozen snapshot as a print-friendly page, an A4 PDF (WeasyPrint)
 and an XLSX workbook with one sheet per section. Rendering reads only the stored snapshot,
-so a pack downloaded a year later shows what the board was given."""
+through `governance.snapshot.read_snapshot` (which upgrades packs stored in older schema
+versions), so a pack downloaded a year later shows what the board was given."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 from django.template.loader import render_to_string
@@ -12,14 +14,20 @@ from django.utils.text import slugify
 from governance.dashboard import SINCE_ACTION_SECTIONS
 from governance.models import BoardPack
 from governance.presenters import levels_for_display, present_dashboard
-from governance.templatetags.governance_tags import isodate
+from governance.snapshot import Snapshot, read_snapshot
+
+
+def pack_snapshot(pack: BoardPack) -> Snapshot:
+    """The pack's stored snapshot, read (and upgraded) by the one reader."""
+    return read_snapshot(pack.snapshot)
 
 
 def pack_context(pack: BoardPack) -> dict:
-    dash = present_dashboard(pack.snapshot, live=False)
+    snapshot = pack_snapshot(pack)
+    dash = present_dashboard(snapshot, live=False)
     return {
         "pack": pack,
-        "snapshot": pack.snapshot,
+        "snapshot": snapshot,
         "dash": dash,
         "dash_levels": dash["display_levels"],
         "link_cells": False,
@@ -27,9 +35,9 @@ def pack_context(pack: BoardPack) -> dict:
 
 
 def filename(pack: BoardPack) -> str:
-    snapshot = pack.snapshot
+    snapshot = pack_snapshot(pack)
     return slugify(
-        f"{snapshot['board']['name']} {snapshot['meeting']['date']} board pack v{pack.version}"
+        f"{snapshot.board.name} {snapshot.meeting.date.isoformat()} board pack v{pack.version}"
     )
 
 
@@ -46,9 +54,8 @@ def render_pdf(pack: BoardPack, *, base_url: str) -> bytes:
 # --- XLSX --------------------------------------------------------------------------------
 
 
-def _date(value) -> str:
-    parsed = isodate(value)
-    return parsed.strftime("%d/%m/%Y") if parsed else ""
+def _date(value: datetime.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def render_xlsx(pack: BoardPack) -> bytes:
@@ -56,7 +63,7 @@ def render_xlsx(pack: BoardPack) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
-    snap = pack.snapshot
+    snap = pack_snapshot(pack)
     levels = levels_for_display(snap)
     bold = Font(bold=True)
 
@@ -73,11 +80,11 @@ def render_xlsx(pack: BoardPack) -> bytes:
     def titled(title: str, *, first=False):
         ws = wb.active if first else wb.create_sheet()
         ws.title = title
-        ws.append([f"{snap['board']['name']}: meeting of {_date(snap['meeting']['date'])}"])
+        ws.append([f"{snap.board.name}: meeting of {_date(snap.meeting.date)}"])
         ws.append(
             [
                 f"Board pack version {pack.version}, issued {pack.issued_at:%d/%m/%Y %H:%M}"
-                f"; ratings as at {_date(snap['as_at'])}"
+                f"; ratings as at {_date(snap.as_at)}"
             ]
         )
         ws["A1"].font = Font(bold=True, size=14)
@@ -112,82 +119,76 @@ def render_xlsx(pack: BoardPack) -> bytes:
 
     # RAG summary: one block per plan, coloured header cells with the level's words.
     ws = titled("RAG summary", first=True)
-    for plan in snap["plans"]:
-        ws.append([plan["title"]])
+    for plan in snap.plans:
+        ws.append([plan.title])
         ws.cell(row=ws.max_row, column=1).font = bold
-        ws.append([plan["concern_label"], *[label(c) for c in plan["columns"]], "Total"])
+        ws.append([plan.concern_label, *[label(c) for c in plan.columns], "Total"])
         header_row = ws.max_row
-        for index, column in enumerate(plan["columns"], start=2):
+        for index, column in enumerate(plan.columns, start=2):
             paint(ws.cell(row=header_row, column=index), column)
         ws.cell(row=header_row, column=1).font = bold
-        for row in plan["rows"]:
-            ws.append(
-                [
-                    f"{row['number']}. {row['title']}",
-                    *[c["count"] for c in row["cells"]],
-                    row["total"],
-                ]
-            )
-        ws.append(["Total", *[c["count"] for c in plan["totals"]], plan["total"]])
+        for row in plan.rows:
+            ws.append([f"{row.number}. {row.title}", *[c.count for c in row.cells], row.total])
+        ws.append(["Total", *[c.count for c in plan.totals], plan.total])
         for cell in ws[ws.max_row]:
             cell.font = bold
         ws.append([])
     ws.column_dimensions["A"].width = 60
-    if not snap["plans"]:
+    if not snap.plans:
         ws.append(["This board oversees no actions."])
 
     def action_rows(rows, *, narrative=False, previous=False):
         out = []
         for r in rows:
             values = [
-                (r["ref"], "-"),
-                (r["description"], "-"),
-                (r["leads"], "-"),
-                (_date(r["due_date"]), "-"),
+                (r.ref, "-"),
+                (r.description, "-"),
+                (r.leads, "-"),
+                (_date(r.due_date), "-"),
             ]
             if previous:
-                values.append((label(r["previous_level"]), r["previous_level"]))
-            values.append((label(r["level"]), r["level"]))
-            values.append((_date(r["last_update_on"]), "-"))
+                values.append((label(r.previous_level), r.previous_level))
+            values.append((label(r.level), r.level))
+            values.append((_date(r.last_update_on), "-"))
             if narrative:
-                values.append((r["narrative"], "-"))
+                values.append((r.narrative, "-"))
             out.append(values)
         return out
 
     base = ["Action", "Description", "Lead", "Due"]
-    since = snap["since"]
+    sections = snap.since.sections
     rows = []
-    if since.get("sections"):
+    if sections is not None:
         for key, title in SINCE_ACTION_SECTIONS:
-            for r in since["sections"].get(key, []):
+            for r in getattr(sections, key):
                 rows.append(
                     [
                         (title, "-"),
-                        (r["ref"], "-"),
-                        (r["description"], "-"),
-                        (label(r["previous_level"]), r["previous_level"]),
-                        (label(r["level"]), r["level"]),
+                        (r.ref, "-"),
+                        (r.description, "-"),
+                        (label(r.previous_level), r.previous_level),
+                        (label(r.level), r.level),
                     ]
                 )
-        for m in since["sections"]["milestones_completed"]:
+        for m in sections.milestones_completed:
             rows.append(
                 [
                     ("Milestone completed", "-"),
-                    (m["action_ref"], "-"),
-                    (f"{m['description']} (completed {_date(m['completed_on'])})", "-"),
+                    (m.action_ref, "-"),
+                    (f"{m.description} (completed {_date(m.completed_on)})", "-"),
                     ("", "-"),
                     ("", "-"),
                 ]
             )
-        for c in since["sections"]["due_dates_moved"]:
-            what = f"Milestone: {c['milestone']}. " if c["milestone"] else ""
+        for c in sections.due_dates_moved:
+            what = f"Milestone: {c.milestone}. " if c.milestone else ""
             rows.append(
                 [
                     ("Due date moved", "-"),
-                    (c["action_ref"], "-"),
+                    (c.action_ref, "-"),
                     (
-                        f"{what}{_date(c['from_date'])} to {_date(c['to_date'])}: {c['reason']}"
-                        f" ({c['changed_by']}, {_date(c['changed_on'])})",
+                        f"{what}{_date(c.from_date)} to {_date(c.to_date)}: {c.reason}"
+                        f" ({c.changed_by}, {_date(c.changed_on)})",
                         "-",
                     ),
                     ("", "-"),
@@ -198,25 +199,25 @@ def render_xlsx(pack: BoardPack) -> bytes:
         "Since last meeting", ["Change", "Action", "Detail", "Was", "Now"], rows, rating_cols=(4, 5)
     )
 
-    attention = snap["attention"]
+    attention = snap.attention
     rows = []
     groups = [
-        ("Overdue", attention["overdue_actions"]),
-        ("Red or amber", attention["red_amber"]),
-        ("Completion awaiting sign-off", attention["awaiting_sign_off"]),
-        ("No update since the last meeting", attention["no_update_since_last_meeting"] or []),
+        ("Overdue", attention.overdue_actions),
+        ("Red or amber", attention.red_amber),
+        ("Completion awaiting sign-off", attention.awaiting_sign_off),
+        ("No update since the last meeting", attention.no_update_since_last_meeting or ()),
     ]
     for title, group in groups:
         for values in action_rows(group, narrative=True):
             rows.append([(title, "-"), *values])
-    for m in attention["overdue_milestones"]:
+    for m in attention.overdue_milestones:
         rows.append(
             [
                 ("Overdue milestone", "-"),
-                (m["action_ref"], "-"),
-                (m["description"], "-"),
+                (m.action_ref, "-"),
+                (m.description, "-"),
                 ("", "-"),
-                (_date(m["due_date"]), "-"),
+                (_date(m.due_date), "-"),
                 ("", "-"),
                 ("", "-"),
                 ("", "-"),
@@ -229,36 +230,28 @@ def render_xlsx(pack: BoardPack) -> bytes:
         rating_cols=(6,),
     )
 
-    kpis = snap["kpis"]
+    kpis = snap.kpis
     kpi_rows = [
-        [
-            k["name"],
-            k["period"],
-            k["value"],
-            k["target"],
-            k["previous"],
-            k["rating"],
-            "Yes" if k["is_worsened"] else "",
-        ]
-        for k in kpis["rows"]
+        [k.name, k.period, k.value, k.target, k.previous, k.rating, "Yes" if k.is_worsened else ""]
+        for k in kpis.rows
     ]
     ws = sheet(
         "KPIs", ["KPI", "Period", "Value", "Target", "Previous", "RAG", "Worsened"], kpi_rows
     )
-    if not kpis["available"]:
+    if not kpis.available:
         ws.cell(row=5, column=1, value="No KPI dataset yet.")
 
     log_rows = [
         [
-            r["ref"],
-            r["description"],
-            r["owner"],
-            _date(r["due_date"]),
-            _date(r["raised_on"]),
-            "Overdue" if r["is_overdue"] else "Open",
-            r["latest_note"],
+            r.ref,
+            r.description,
+            r.owner,
+            _date(r.due_date),
+            _date(r.raised_on),
+            "Overdue" if r.is_overdue else "Open",
+            r.latest_note,
         ]
-        for r in snap["action_log"]["open"]
+        for r in snap.action_log.open
     ]
     sheet(
         "Meeting action log",

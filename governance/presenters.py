@@ -2,17 +2,20 @@
 
 The dashboard can list hundreds of actions; formatting dates, rating tags and links once per
 row here, in plain Python, keeps the page fast (see docs/performance.md). The snapshot
-itself is never changed: presenting makes new dicts.
+itself (a frozen `governance.snapshot.Snapshot`) is never changed: presenting makes new
+dicts.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.text import Truncator
 
 from governance.dashboard import SINCE_ACTION_SECTIONS
+from governance.snapshot import ActionRow, MilestoneRow, Snapshot
 from wsoa.formatting import rating_tag
 from wsoa.models import readable_text_colour
 
@@ -38,32 +41,31 @@ class DisplayLevel:
         return f"wsoa-rating--{self.pk}"
 
 
-def levels_for_display(snapshot: dict) -> dict[str, DisplayLevel]:
-    levels = {}
-    for key, data in snapshot.get("levels", {}).items():
-        levels[key] = DisplayLevel(
-            pk=data["pk"],
-            code=data["code"],
-            label=data["label"],
-            colour=data["colour"],
-            meaning=data.get("meaning", ""),
-            rank=data["rank"],
-            is_complete=data.get("is_complete", False),
-            needs_attention=data.get("needs_attention", False),
-            text_colour=data.get("text_colour") or readable_text_colour(data["colour"]),
+def levels_for_display(snapshot: Snapshot) -> dict[str, DisplayLevel]:
+    return {
+        key: DisplayLevel(
+            pk=level.pk,
+            code=level.code,
+            label=level.label,
+            colour=level.colour,
+            meaning=level.meaning,
+            rank=level.rank,
+            is_complete=level.is_complete,
+            needs_attention=level.needs_attention,
+            text_colour=level.text_colour or readable_text_colour(level.colour),
         )
-    return levels
+        for key, level in snapshot.levels.items()
+    }
 
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def short_date(value: str | None) -> str:
-    """An ISO date as "22 Mar 2022" (the "j M Y" format, done by hand for speed); "" for none."""
+def short_date(value: datetime.date | None) -> str:
+    """A date as "22 Mar 2022" (the "j M Y" format, done by hand for speed); "" for none."""
     if not value:
         return ""
-    year, month, day = value[:10].split("-")
-    return f"{int(day)} {MONTHS[int(month) - 1]} {year}"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 class ShownList(list):
@@ -76,14 +78,14 @@ class ShownList(list):
 
 
 class _Presenter:
-    def __init__(self, snapshot: dict, *, live: bool):
+    def __init__(self, snapshot: Snapshot, *, live: bool):
         self.live = live
         self.levels = levels_for_display(snapshot)
         self.tags = {key: rating_tag(level) for key, level in self.levels.items()}
         self.unrated_tag = rating_tag(None)
         pattern = reverse("action-detail", kwargs={"plan_pk": _PLAN, "action_pk": _ACTION})
         self.action_url = pattern.replace(str(_PLAN), "{plan}").replace(str(_ACTION), "{action}")
-        self.seen: dict[int, dict] = {}
+        self.seen: dict[ActionRow, dict] = {}
 
     def tag(self, level_id) -> str:
         return self.tags.get(str(level_id), self.unrated_tag) if level_id else self.unrated_tag
@@ -93,31 +95,32 @@ class _Presenter:
             return ""
         return self.action_url.format(plan=plan_pk, action=action_pk)
 
-    def action(self, row: dict) -> dict:
-        key = id(row)
-        if key not in self.seen:
-            self.seen[key] = {
-                **row,
-                "url": self.url(row["plan_pk"], row["pk"]),
-                "summary": Truncator(row["description"]).words(30),
-                "due_display": short_date(row["due_date"]),
-                "last_update_display": short_date(row["last_update_on"]) or "Never",
-                "tag": self.tag(row["level"]),
-                "previous_tag": self.tag(row.get("previous_level")),
+    def action(self, row: ActionRow) -> dict:
+        # The same action is often in several lists: present it once (rows are equal by
+        # value, and equal rows present the same).
+        if row not in self.seen:
+            self.seen[row] = {
+                **vars(row),
+                "url": self.url(row.plan_pk, row.pk),
+                "summary": Truncator(row.description).words(30),
+                "due_display": short_date(row.due_date),
+                "last_update_display": short_date(row.last_update_on) or "Never",
+                "tag": self.tag(row.level),
+                "previous_tag": self.tag(row.previous_level),
             }
-        return self.seen[key]
+        return self.seen[row]
 
-    def milestone(self, row: dict) -> dict:
+    def milestone(self, row: MilestoneRow) -> dict:
         return {
-            **row,
-            "url": self.url(row["plan_pk"], row["action_pk"]),
-            "due_display": short_date(row["due_date"]),
-            "completed_display": short_date(row.get("completed_on")),
+            **vars(row),
+            "url": self.url(row.plan_pk, row.action_pk),
+            "due_display": short_date(row.due_date),
+            "completed_display": short_date(row.completed_on),
         }
 
 
-def present_dashboard(snapshot: dict, *, live: bool, limit: int | None = None) -> dict:
-    """A copy of the dashboard data with display fields: `url` (live pages only), `tag` and
+def present_dashboard(snapshot: Snapshot, *, live: bool, limit: int | None = None) -> dict:
+    """The snapshot's parts, by name, with display fields: `url` (live pages only), `tag` and
     `previous_tag` (rating tags), `summary`, `*_display` dates. Each list of actions or
     milestones becomes a ShownList of at most `limit` rows (all when None)."""
     p = _Presenter(snapshot, live=live)
@@ -126,49 +129,46 @@ def present_dashboard(snapshot: dict, *, live: bool, limit: int | None = None) -
         kept = rows if limit is None else rows[:limit]
         return ShownList([present(row) for row in kept], total=len(rows))
 
-    since = snapshot["since"]
-    sections = since.get("sections") or {}
-    attention = snapshot["attention"]
-    stale = attention["no_update_since_last_meeting"]
+    since, sections = snapshot.since, snapshot.since.sections
+    attention = snapshot.attention
+    stale = attention.no_update_since_last_meeting
     presented_since = {}
-    if sections:
+    if sections is not None:
         presented_since = {
-            key: shown(sections.get(key, []), p.action) for key, _ in SINCE_ACTION_SECTIONS
+            key: shown(getattr(sections, key), p.action) for key, _ in SINCE_ACTION_SECTIONS
         }
-        presented_since["milestones_completed"] = shown(
-            sections["milestones_completed"], p.milestone
-        )
+        presented_since["milestones_completed"] = shown(sections.milestones_completed, p.milestone)
         presented_since["due_dates_moved"] = [
             {
-                **c,
-                "url": p.url(c["plan_pk"], c["action_pk"]),
-                "from_display": short_date(c["from_date"]) or "—",
-                "to_display": short_date(c["to_date"]),
-                "changed_display": short_date(c["changed_on"]),
+                **vars(c),
+                "url": p.url(c.plan_pk, c.action_pk),
+                "from_display": short_date(c.from_date) or "—",
+                "to_display": short_date(c.to_date),
+                "changed_display": short_date(c.changed_on),
             }
-            for c in sections["due_dates_moved"]
+            for c in sections.due_dates_moved
         ]
-    log = snapshot["action_log"]
+    log = snapshot.action_log
     return {
-        **snapshot,
-        "since": {**since, "sections": presented_since},
+        **vars(snapshot),
+        "since": {"has_previous": since.has_previous, "sections": presented_since},
         "attention": {
-            "overdue_actions": shown(attention["overdue_actions"], p.action),
-            "overdue_milestones": shown(attention["overdue_milestones"], p.milestone),
+            "overdue_actions": shown(attention.overdue_actions, p.action),
+            "overdue_milestones": shown(attention.overdue_milestones, p.milestone),
             "no_update_since_last_meeting": None if stale is None else shown(stale, p.action),
-            "red_amber": shown(attention["red_amber"], p.action),
-            "awaiting_sign_off": shown(attention["awaiting_sign_off"], p.action),
+            "red_amber": shown(attention.red_amber, p.action),
+            "awaiting_sign_off": shown(attention.awaiting_sign_off, p.action),
         },
         "action_log": {
-            **log,
+            "overdue_count": log.overdue_count,
             "open": [
                 {
-                    **r,
-                    "url": p.url(r["plan_pk"], r["plan_action_pk"]),
-                    "due_display": short_date(r["due_date"]) or "Not set",
-                    "raised_display": short_date(r["raised_on"]),
+                    **vars(r),
+                    "url": p.url(r.plan_pk, r.plan_action_pk),
+                    "due_display": short_date(r.due_date) or "Not set",
+                    "raised_display": short_date(r.raised_on),
                 }
-                for r in log["open"]
+                for r in log.open
             ],
         },
         "display_levels": p.levels,

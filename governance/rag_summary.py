@@ -1,4 +1,5 @@
-"""The RAG summary of a board's actions: concerns × the plan's levels, as JSON-ready data.
+"""The RAG summary of a board's actions: concerns × the plan's levels, as the rows of
+`governance.snapshot.PlanSummary` (the dashboard hands them to `build_snapshot`).
 
 Which column an action counts in is actions.status.summary_column (a completion proposed
 has its own column, never the complete level's).

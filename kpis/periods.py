@@ -19,16 +19,17 @@ always wins over what the label says). Labels read here:
 
 Bare "2019/20" is a **financial year** here, as in performance datasets (unlike the plan's
 timescales, where it is an academic year). Ranges and terms are read by
-:func:`wsoa.timescales.parse_timescale`.
+:func:`wsoa.timescales.parse_timescale`; months, years, quarters and the financial and
+academic year words are the shared ones of :mod:`wsoa.dates`.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
 
+from wsoa import dates
 from wsoa.timescales import parse_timescale
 
 __all__ = ["KpiPeriod", "PeriodError", "parse_period"]
@@ -54,75 +55,50 @@ class KpiPeriod:
         return self.start == self.end
 
 
-_MONTHS = {
-    name[:3].lower(): number
-    for number, name in enumerate(calendar.month_name)
-    if number  # month_name[0] is ""
-}
-_MON = (
-    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_YY = r"(?P<y1>\d{4})\s*[/-]\s*(?P<y2>\d{2}|\d{4})"
-_FY_WORDS = r"(?:fy|financial\s+year|fin\.?\s+year)"
-_AY_WORDS = r"(?:ay|academic\s+year|school\s+year|academic)"
+# A KPI's bare "2019/20" is a financial year: performance datasets count in financial years.
+_BARE_YEAR_PAIR_IS_FINANCIAL = True
+# A label is only a period, so a spaced hyphen ("2019 - 20") still joins the two years.
+_YY = r"(?P<y1>[0-9]{4})\s*[/-]\s*(?P<y2>[0-9]{2}|[0-9]{4})"
+_FY = dates.FINANCIAL_WORDS
+_AY = dates.ACADEMIC_WORDS
 
 
 def _re(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*{pattern}\s*$", re.IGNORECASE)
 
 
-_FINANCIAL_YEAR = _re(rf"(?:{_FY_WORDS}\s*)?{_YY}(?:\s*{_FY_WORDS})?")
-_ACADEMIC_YEAR = [_re(rf"{_AY_WORDS}\s*{_YY}"), _re(rf"{_YY}\s*{_AY_WORDS}")]
+_YEAR_PAIR = _re(rf"(?P<fy>{_FY}\s*)?{_YY}(?P<fy_after>\s*{_FY})?")
+_ACADEMIC_YEAR = [_re(rf"{_AY}\s*{_YY}"), _re(rf"{_YY}\s*{_AY}")]
 _FINANCIAL_QUARTER = [
-    _re(rf"(?:q|quarter\s*)(?P<q>[1-4])\s*(?:of\s+)?(?:{_FY_WORDS}\s*)?{_YY}"),
-    _re(rf"(?:{_FY_WORDS}\s*)?{_YY}\s*(?:q|quarter\s*)(?P<q>[1-4])"),
+    _re(rf"{dates.FINANCIAL_QUARTER_PREFIX}{_YY}"),
+    _re(rf"(?:{_FY}\s*)?{_YY}{dates.FINANCIAL_QUARTER_SUFFIX}"),
 ]
 _CALENDAR_QUARTER = [
-    _re(r"(?:q|quarter\s*)(?P<q>[1-4])\s*(?P<y>\d{4})"),
-    _re(r"(?P<y>\d{4})\s*(?:q|quarter\s*)(?P<q>[1-4])"),
+    _re(dates.CALENDAR_QUARTER),
+    _re(rf"(?P<y>[0-9]{{4}})\s*{dates.QUARTER}"),
 ]
 _MONTH = [
-    _re(rf"{_MON}\s*[-']?\s*(?P<y>\d{{4}}|\d{{2}})"),
-    _re(r"(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})"),
-    _re(r"(?P<y>\d{4})-(?P<m>\d{1,2})"),
+    _re(rf"{dates.MONTH}\s*[-']?\s*{dates.YEAR}"),
+    _re(r"(?P<m>[0-9]{1,2})\s*/\s*(?P<y>[0-9]{4})"),
+    _re(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})"),
 ]
 _YTD = [
     _re(
-        rf"(?:{_FY_WORDS}\s*)?{_YY}\s*(?:ytd|year\s+to\s+date)(?:\s*(?:to|-|until)?\s*{_MON}(?:\s+(?P<y>\d{{4}}))?)?"
-    ),  # noqa: E501
-    _re(rf"(?:ytd|year\s+to\s+date)\s*(?:{_FY_WORDS}\s*)?{_YY}"),
+        rf"(?:{_FY}\s*)?{_YY}\s*(?:ytd|year\s+to\s+date)"
+        # The month may follow without a space: "2021/22 YTDDec".
+        rf"(?:\s*(?:to|-|until)?\s*{dates.MONTH_WORD}\.?(?:\s+(?P<y>[0-9]{{4}}))?)?"
+    ),
+    _re(rf"(?:ytd|year\s+to\s+date)\s*(?:{_FY}\s*)?{_YY}"),
 ]
-_CALENDAR_YEAR = _re(r"(?:calendar\s+year\s*|cy\s*)?(?P<y>\d{4})")
+_CALENDAR_YEAR = _re(r"(?:calendar\s+year\s*|cy\s*)?(?P<y>[0-9]{4})")
 _DAY_PREFIX = re.compile(r"^\s*(?:as\s+at|at|snapshot(?:\s+at)?|position\s+at)\s+", re.IGNORECASE)
-_DAY = [
-    _re(r"(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>\d{4}|\d{2})"),
-    _re(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
-    _re(rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MON}\s+(?P<y>\d{{4}})"),
-]
+_DAY = [_re(dates.NUMERIC_DATE), _re(dates.ISO_DATE), _re(dates.DAY_MONTH_YEAR)]
 
 
-def _year(digits: str) -> int:
-    value = int(digits)
-    return value + 2000 if len(digits) == 2 else value
-
-
-def _second_year(match: re.Match[str]) -> tuple[int, int] | None:
-    """(2019, 2020) from "2019/20" or "2019/2020"; None unless the second is the next year."""
-    first = int(match["y1"])
-    digits = match["y2"]
-    second = int(digits) if len(digits) == 4 else first - first % 100 + int(digits)
-    if len(digits) == 2 and second < first:
-        second += 100
-    return (first, second) if second == first + 1 else None
-
-
-def _last_day(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _month(name: str) -> int:
-    return _MONTHS[name[:3].lower()]
+def _month(match: re.Match[str]) -> int:
+    """The month a pattern read, by name (group mon) or by number (group m)."""
+    name = match.groupdict().get("mon")
+    return dates.month_number(name) if name else int(match["m"])
 
 
 def _first_match(patterns, text):
@@ -135,61 +111,67 @@ def _first_match(patterns, text):
 
 def _dates_from_label(label: str) -> tuple[date | None, date | None, str | None]:
     """(start, end, problem): what the label alone says. A None date means 'not given'."""
-    text = label.replace("\u2013", "-").replace("\u2014", "-").strip()
+    text = dates.normalise(label).strip()
+    out_of_range = f'"{label}" is not in the years {dates.MIN_YEAR} to {dates.MAX_YEAR}'
 
     if match := _first_match(_YTD, text):
-        years = _second_year(match)
+        years = dates.read_year_pair(match["y1"], match["y2"])
         if years is None:
             return None, None, f'"{label}" is not a financial year (like 2021/22)'
-        start = date(years[0], 4, 1)
-        if match.groupdict().get("mon"):
-            month = _month(match["mon"])
-            year = int(match["y"]) if match["y"] else years[0] if month >= 4 else years[1]
-            return start, _last_day(year, month), None
-        return start, None, None
+        start = dates.financial_year(years[0])[0]
+        if not match.groupdict().get("mon"):
+            return start, None, None
+        month = _month(match)
+        if match["y"]:
+            year = dates.read_year(match["y"])
+        else:
+            year = dates.year_of_month(years[0], month, financial=True)
+        if year is None:
+            return None, None, out_of_range
+        return start, dates.last_day(year, month), None
 
     if match := _first_match(_FINANCIAL_QUARTER, text):
-        years = _second_year(match)
+        years = dates.read_year_pair(match["y1"], match["y2"])
         if years is None:
             return None, None, f'"{label}" is not a financial year quarter (like Q3 2021/22)'
-        months_after_april = 3 * (int(match["q"]) - 1)
-        first_month = 4 + months_after_april
-        year = years[0] + (first_month - 1) // 12
-        first_month = (first_month - 1) % 12 + 1
-        return date(year, first_month, 1), _last_day(year, first_month + 2), None
+        return (*dates.quarter(years[0], int(match["q"]), financial=True), None)
 
     if match := _first_match(_ACADEMIC_YEAR, text):
-        years = _second_year(match)
+        years = dates.read_year_pair(match["y1"], match["y2"])
         if years is None:
             return None, None, f'"{label}" is not an academic year (like 2019/20)'
-        return date(years[0], 9, 1), date(years[1], 8, 31), None
+        return (*dates.academic_year(years[0]), None)
 
-    # "2019/20" is a financial year; "2021-04" (not two consecutive years) is a month.
-    if (match := _FINANCIAL_YEAR.match(text)) and (years := _second_year(match)):
-        return date(years[0], 4, 1), date(years[1], 3, 31), None
+    # "2021-04" (not two consecutive years) is a month.
+    if (match := _YEAR_PAIR.match(text)) and (
+        years := dates.read_year_pair(match["y1"], match["y2"])
+    ):
+        financial = bool(match["fy"] or match["fy_after"]) or _BARE_YEAR_PAIR_IS_FINANCIAL
+        return (*dates.year_pair(years[0], financial=financial), None)
 
     if match := _first_match(_CALENDAR_QUARTER, text):
-        year, quarter = int(match["y"]), int(match["q"])
-        return date(year, 3 * quarter - 2, 1), _last_day(year, 3 * quarter), None
+        if (year := dates.read_year(match["y"])) is None:
+            return None, None, out_of_range
+        return (*dates.quarter(year, int(match["q"]), financial=False), None)
 
     if match := _first_match(_MONTH, text):
-        groups = match.groupdict()
-        month = _month(groups["mon"]) if groups.get("mon") else int(groups["m"])
+        month = _month(match)
         if not 1 <= month <= 12:
             return None, None, f'"{label}" has no month {month}'
-        year = _year(match["y"])
-        return date(year, month, 1), _last_day(year, month), None
+        if (year := dates.read_year(match["y"])) is None:
+            return None, None, out_of_range
+        return (*dates.month_span(year, month), None)
 
     if match := _CALENDAR_YEAR.match(text):
-        year = int(match["y"])
-        return date(year, 1, 1), date(year, 12, 31), None
+        if (year := dates.read_year(match["y"])) is None:
+            return None, None, out_of_range
+        return (*dates.year_span(year), None)
 
-    day_text = _DAY_PREFIX.sub("", text)
-    if match := _first_match(_DAY, day_text):
-        groups = match.groupdict()
-        month = _month(groups["mon"]) if groups.get("mon") else int(groups["m"])
+    if match := _first_match(_DAY, _DAY_PREFIX.sub("", text)):
+        if (year := dates.read_year(match["y"])) is None:
+            return None, None, out_of_range
         try:
-            day = date(_year(match["y"]), month, int(match["d"]))
+            day = date(year, _month(match), int(match["d"]))
         except ValueError:
             return None, None, f'"{label}" is not a real date'
         return day, day, None

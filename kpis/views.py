@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 from django.views.generic import FormView, TemplateView, View
-from django_tables2.export.export import TableExport
 
 from kpis import permissions, selectors, services
 from kpis.filters import KpiDatasetFilter
@@ -21,6 +20,7 @@ from kpis.models import Kpi, KpiRag, KpiValue, ValueStatus
 from kpis.tables import KpiValueExportTable
 from wsoa import permissions as area_rules
 from wsoa.models import Board, Plan
+from wsoa.spreadsheets import SafeTableExport
 from wsoa.views import PlanMixin
 
 # --- Index -------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ class DatasetExportView(PlanMixin, View):
             .order_by("kpi__section__position", "kpi__position", "kpi__code", "period_end")
         )
         table = KpiValueExportTable(values)
-        exporter = TableExport(export_format, table, dataset_kwargs={"title": "values"})
+        exporter = SafeTableExport(export_format, table, dataset_kwargs={"title": "values"})
         return exporter.response(f"kpi-values-plan-{self.plan.pk}.{export_format}")
 
 

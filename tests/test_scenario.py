@@ -440,8 +440,9 @@ def assert_same(surface: str, found: dict, expected: dict) -> None:
 def test_the_data_itself_matches_the_expected_answers(world):
     """The dashboard data (the one source the pages and the pack render) says the expected."""
     from governance.dashboard import meeting_dashboard
+    from governance.snapshot import to_json
 
-    dash = meeting_dashboard(world.m4)
+    dash = to_json(meeting_dashboard(world.m4))
     assert dash["previous_meeting"]["pk"] == world.m3.pk
     sections, attention = dash["since"]["sections"], dash["attention"]
     found = {key: {row["ref"] for row in sections[key]} for key in SINCE_QUESTIONS[:-1]}

@@ -20,11 +20,17 @@ def rating_tag(level, proposed=False):
     )
 
 
-def rating_styles(levels):
-    """A <style> block giving each level its colour and a contrasting text colour."""
+def rating_styles(levels, nonce=None):
+    """A <style> block giving each level its colour and a contrasting text colour.
+
+    The colours are each area's own, so they cannot live in a static stylesheet; `nonce` is
+    the response's Content-Security-Policy nonce, without which browsers ignore the block.
+    """
     rules = format_html_join(
         "\n",
         ".{} {{ background-color: {}; color: {}; }}",
         ((level.css_class, level.colour, level.text_colour) for level in levels),
     )
+    if nonce:
+        return format_html('<style nonce="{}">\n{}\n</style>', nonce, rules)
     return format_html("<style>\n{}\n</style>", rules)

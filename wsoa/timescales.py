@@ -5,50 +5,9 @@ The text itself is always kept by the caller; this module only derives dates fro
 ``is_ongoing`` and ``reading`` (a short human explanation of how the text was read). It uses
 the standard library only and never raises on any string (or ``None``) input.
 
-Rules, in the order they are applied:
-
-| #  | The text contains | Examples | start | due |
-|----|-------------------|----------|-------|-----|
-| 1  | a full date, UK day/month order | "14/1/19", "14/01/2019", "14.01.2019", "14 January 2019", "14th January 2019", "14-Jan-19", "January 14th, 2019", "2019-01-14" | - | that date |
-| 2  | a month and year | "Nov 2019", "November 2019", "Feb 19", "May 19", "Feb-19", "4/2019" | - | last day of that month |
-| 3  | a bare year | "2019" | - | 31 December of that year |
-| 4  | a school term | "Spring term 2019" (1 Jan-31 Mar), "Summer Term 2020" (1 Apr-31 Jul), "autumn 2019" (1 Sep-31 Dec); "Spring term 2019/20" is the spring of 2020 | first day of the term | last day of the term |
-| 5  | a half term | "Autumn 1 2019" (Sep-Oct), "Autumn 2" (Nov-Dec), "Spring 1" (Jan-Feb), "Spring 2" (Mar), "Summer 1" (Apr-May), "Summer 2" (Jun-Jul) | first day | last day |
-| 6  | an academic year | "2019/20", "2019/2020", "2019-20", "academic year 2019/20", "academic year 2019-2020" | 1 Sep 2019 | 31 Aug 2020 |
-| 7  | a financial year | "FY 2019/20", "FY19/20", "2019/20 financial year" | 1 Apr 2019 | 31 Mar 2020 |
-| 8  | a financial-year quarter (a slash or hyphen year) | "Q3 2021/22", "Quarter 3 2021-22", "2021/22 Q3"; Q1 = Apr-Jun, Q2 = Jul-Sep, Q3 = Oct-Dec, Q4 = Jan-Mar | first day of the quarter | last day of the quarter |
-| 9  | a calendar quarter (no slash) | "Q1 2020" = Jan-Mar 2020 | first day | last day |
-| 10 | a range: two dated items joined by "to", "until", "till", "through", "-", en or em dash | "June 2020 to April 2021", "June 2020 - April 2021", "4/2019 to 3/2020", "2019 to 2020" | first day of the first item | last day of the second item |
-| 11 | a month (or day and month) without a year, listed or ranged with a dated item | "January to March 2019", "April to May 2019", "Jan-Mar 2019", "April, July, October 2019" | the month takes the year of the next dated item, one year earlier if the month comes later in the year ("November to February 2020" = Nov 2019); failing that the year of the previous item, one year later if the month comes earlier | |
-| 12 | several separate dated items with no range word | "May 2019 February 2019", "July 2019 October 2020", "April, July, October 2019, January 2020 ongoing" | earliest start of the items | latest end of the items |
-| 13 | "from", "starting", "starts", "start date", "since", "commence(s/d/ing)", "begins", "beginning in", "effective", "w.e.f." before a date, or "onwards" / "and beyond" after it | "From February 2019", "Ongoing from March 2020", "Programme of audits to commence from June 2019", "Starting May 2019", "April 2019 onwards" | first day of that item | none unless another date gives one; ongoing |
-| 14 | "by", "by (the) end of", "end of", "until", "till", "up to", "no later than", "deadline", "due", "target (date)", "latest", "before the end of" before a date | "By July 2019", "by end of March 2020", "no later than June 2019", "Synergy deadline May 19" | - (that item never gives a start) | last day of that item |
-| 15 | "before" / "prior to" (without "end of") before a date | "before April 2019" | - | the day before that item begins (31 Mar 2019) |
-| 16 | one dated item among other words | "Once appointed - April 2019", "January 2019 - Self-evaluation finalised and shared" | as rows 1-9 | as rows 1-9 |
-| 17 | ongoing or recurring words: ongoing, on-going, thereafter, continuous/continuing/continue, monthly, bi-monthly, six-monthly, weekly, bi-weekly, fortnightly, termly, half-termly, quarterly, annually, yearly, rolling, regularly, onwards, and beyond, every/each week/month/term/quarter/year | "Bi-monthly thereafter", "Ongoing", "Termly", "Monthly" | (dates as found, if any) | (dates as found, if any) |
-| 18 | nothing recognisable | "TBC", "", None | - | - |
-
-Further rules:
-
-* A single day, month or year on its own gives a due date only (start is None); a term, half
-  term, academic or financial year or quarter on its own gives both its first and last day.
-* ``is_ongoing`` is True when the text uses an ongoing or recurring word (row 17), or when it
-  has a start (row 13) and nothing gives a due date ("from X with no end").
-* Dates run backwards: if the derived start would fall after the derived due date (for
-  example "May 2019 to February 2019"), nothing is swapped: due is None, start is the earliest
-  date mentioned (1 Feb 2019), and the reading says so. So whenever both are set, start <= due.
-* Impossible dates are ignored quietly ("31/2/2019" is not a date; the text is used up, so
-  "2/2019" inside it is not read as a month either). "29/2/2020" is a real date.
-* Only years 2000-2099 are accepted; a two-digit year always means 20xx ("May 19" is May
-  2019, "Feb 99" is February 2099). "May 1999" or "1999" gives no date. Other four-digit
-  numbers are only read as years when they are 2000-2099.
-* "2019-20" and "2019/2020" are academic years; "2019-2020" with a four-digit second year is
-  an academic year only after or before "academic year" (or "financial year" / "FY"),
-  otherwise it is the range 2019 to 2020 (row 10).
-* A bare month without a year is never a date on its own; "may", "mar" and "march" must also
-  start with a capital letter to count ("it may slip to 2020" has no May in it).
-* "week commencing 14 January 2019" or "w/c 14/1/19" is that date (due), not a start.
-* When no date can be derived the reading is exactly ``'no date could be derived'``.
+The rules, in the order they are applied, are tabled in :mod:`wsoa.dates` ("How a plan
+timescale is read"), next to the vocabulary of months, years, terms and quarters that this
+module shares with :mod:`kpis.periods`.
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ from django.db import transaction
 
 from actions.models import Action
 from formats.kpis.values import KPI_UPLOAD_MAX_BYTES, ImportResult, ValuePreparer
-from formats.reader import ParsedFile, PlanFileError, Problem, parse_yaml_file
+from formats.plans.validate import ProblemCollector
+from formats.reader import PlanFileError, Problem, parse_yaml_file
 from kpis.models import Kpi, KpiDirection, KpiSection, KpiUnit, KpiValue
 from kpis.parsing import CellError, parse_decimal
 from kpis.services import (
@@ -101,14 +102,7 @@ def read_kpi_file(raw: bytes, *, name: str, max_bytes: int) -> KpiDocument:
     return _Checker(parsed).check()
 
 
-class _Checker:
-    def __init__(self, parsed: ParsedFile):
-        self.parsed = parsed
-        self.problems: list[Problem] = []
-
-    def problem(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message, self.parsed.line_of(path)))
-
+class _Checker(ProblemCollector):
     def unknown_keys(self, data: dict, allowed: set[str], path: str) -> None:
         for key in data:
             if key not in allowed:
@@ -277,18 +271,30 @@ class _Checker:
             self.problem(path, str(exc))
             return None
 
+    def mappings(self, items, path: str, allowed: set[str], *, not_list: str, not_mapping: str):
+        """(path, item) for each item of a list of mappings, reporting a list that is not
+        one, an item that is not a mapping (passed over) and unknown keys."""
+        if not isinstance(items, list):
+            self.problem(path, not_list)
+            return
+        for index, item in enumerate(items):
+            where = f"{path}[{index}]"
+            if not isinstance(item, dict):
+                self.problem(where, not_mapping)
+                continue
+            self.unknown_keys(item, allowed, where)
+            yield where, item
+
     def check_targets(self, targets, path: str) -> list[dict]:
-        if not isinstance(targets, list):
-            self.problem(path, "targets is a list of {value, due_on, label}")
-            return []
         out = []
         seen = set()
-        for index, target in enumerate(targets):
-            where = f"{path}[{index}]"
-            if not isinstance(target, dict):
-                self.problem(where, "a target is a mapping of value, due_on and label")
-                continue
-            self.unknown_keys(target, TARGET_KEYS, where)
+        for where, target in self.mappings(
+            targets,
+            path,
+            TARGET_KEYS,
+            not_list="targets is a list of {value, due_on, label}",
+            not_mapping="a target is a mapping of value, due_on and label",
+        ):
             value = self.number(target.get("value"), f"{where}.value")
             if value is None and "value" not in target:
                 self.problem(f"{where}.value", "a target needs a value")
@@ -306,9 +312,6 @@ class _Checker:
         return out
 
     def check_values(self, values, path: str, kpi: Kpi):
-        if not isinstance(values, list):
-            self.problem(path, "values is a list of values")
-            return []
         key_of = (lambda: kpi.pk) if kpi.pk else (lambda: kpi.code)
 
         def report(row, column, message):
@@ -325,12 +328,13 @@ class _Checker:
             report=report,
             describe_row=str,
         )
-        for index, row in enumerate(values):
-            where = f"{path}[{index}]"
-            if not isinstance(row, dict):
-                self.problem(where, "a value is a mapping of period_label, value, note…")
-                continue
-            self.unknown_keys(row, VALUE_KEYS, where)
+        for where, row in self.mappings(
+            values,
+            path,
+            VALUE_KEYS,
+            not_list="values is a list of values",
+            not_mapping="a value is a mapping of period_label, value, note…",
+        ):
             cells = {key: row.get(key) for key in VALUE_KEYS}
             cells["kpi_code"] = kpi.code
             preparer.add(where, cells, present=set(row) | {"kpi_code"})
@@ -396,12 +400,7 @@ def kpi_file_load(*, user, raw: bytes, name: str, dry_run: bool = False) -> KpiL
         for item in spec.values:
             value = item.value
             value.kpi = kpi
-            if item.is_new:
-                result.values.created += 1
-            elif item.changed:
-                result.values.updated += 1
-            else:
-                result.values.unchanged += 1
+            if not result.values.count(item):
                 continue
             kpi_value_save_checked(
                 user=user, value=value, targets=targets, reason=f"Loaded from {name}, {item.row}"

@@ -6,327 +6,45 @@ is not a usable file); `ValuePreparer` checks each row against the same rules th
 form uses (`kpis.parsing`, `KpiValue.clean`) and reports every problem with its row and
 column; `kpi_values_import` writes nothing unless no problem was found, and then saves
 through `kpis.services`. The columns are documented in docs/kpi-import.md.
+
+The reading of files (columns, header, cells) is in `formats.kpis.values_read`; its names
+are importable from here too.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from formats.kpis.values_read import (  # noqa: F401 - the format's names, importable from here
+    ALIASES,
+    COLUMNS,
+    IGNORED,
+    IGNORED_COLUMNS,
+    STATUS_WORDS,
+    XLSX_MAGIC,
+    Column,
+    ImportFileError,
+    ImportProblem,
+    Table,
+    canonical_column,
+    column_letter,
+    parse_status,
+    read_table,
+)
 from kpis import permissions
 from kpis.models import Kpi, KpiTarget, KpiValue, ValueStatus
-from kpis.parsing import (
-    CellError,
-    PercentCell,
-    cell_text,
-    parse_date,
-    parse_decimal,
-    parse_whole_number,
-)
+from kpis.parsing import CellError, cell_text, parse_date, parse_decimal, parse_whole_number
 from kpis.periods import PeriodError, parse_period
 from kpis.services import kpi_value_save_checked
 from wsoa.models import LocalArea, Plan
 
 KPI_UPLOAD_MAX_BYTES = getattr(settings, "KPI_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    required: bool = False
-    description: str = ""
-
-
-COLUMNS: dict[str, Column] = {
-    column.name: column
-    for column in (
-        Column("kpi_code", True, 'The KPI\'s code in the dataset, as on its page ("EHC2").'),
-        Column("period_label", True, 'The period as your dataset writes it ("Q3 2021/22").'),
-        Column("period_start", False, "First day of the period (if the label does not say)."),
-        Column("period_end", False, "Last day of the period (if the label does not say)."),
-        Column("value", True, "The figure. Blank when a numerator and denominator are given."),
-        Column("numerator", False, "For a percentage: how many met the measure (18)."),
-        Column("denominator", False, "For a percentage: out of how many (24)."),
-        Column("note", False, "Anything a reader needs to know about this figure."),
-        Column("status", False, 'Blank or "recorded"; "no data"; or "unreliable".'),
-        Column("source", False, "Where the figure comes from (system, report, return)."),
-    )
-}
-# Columns a download carries for its readers, which an import ignores.
-IGNORED_COLUMNS = {"kpi_title", "rag"}
-IGNORED = "__ignored__"
-# Other spellings officers use for the same columns.
-ALIASES = {
-    "kpi": "kpi_code",
-    "code": "kpi_code",
-    "kpi_ref": "kpi_code",
-    "period": "period_label",
-    "start": "period_start",
-    "start_date": "period_start",
-    "end": "period_end",
-    "end_date": "period_end",
-    "figure": "value",
-    "notes": "note",
-    "comment": "note",
-    "comments": "note",
-}
-STATUS_WORDS = {
-    "": ValueStatus.RECORDED,
-    "recorded": ValueStatus.RECORDED,
-    "no data": ValueStatus.NO_DATA,
-    "nodata": ValueStatus.NO_DATA,
-    "no_data": ValueStatus.NO_DATA,
-    "missing": ValueStatus.NO_DATA,
-    "unreliable": ValueStatus.UNRELIABLE,
-    "unreliable data": ValueStatus.UNRELIABLE,
-}
-XLSX_MAGIC = b"PK\x03\x04"
-
-
-# --- Problems ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, order=True)
-class ImportProblem:
-    """One thing wrong with a file. `row` is the spreadsheet row number (the header is row
-    1) or None for the whole file; `column` is the column's name as written in the file."""
-
-    row: int | None
-    column_letter: str = ""
-    column: str = ""
-    message: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
-
-    @property
-    def where(self) -> str:
-        parts = []
-        if self.row == 1:
-            parts.append("Header row")
-        elif self.row is not None:
-            parts.append(f"Row {self.row}")
-        if self.column:
-            letter = f" {self.column_letter}" if self.column_letter else ""
-            parts.append(f"column{letter} ({self.column})")
-        return ", ".join(parts)
-
-
-class ImportFileError(Exception):
-    """Raised with every problem found; nothing has been saved when it is raised."""
-
-    def __init__(self, problems: list[ImportProblem]):
-        self.problems = sorted(problems, key=lambda p: (p.row or 0, p.column_letter, p.message))
-        super().__init__("\n".join(str(problem) for problem in self.problems))
-
-
-# --- Reading files -----------------------------------------------------------------------
-
-
-@dataclass
-class Table:
-    """A file's header (canonical column names, with how each was written and its letter)
-    and its non-blank rows, each with its spreadsheet row number."""
-
-    columns: list[str]
-    written: dict[str, str]
-    letters: dict[str, str]
-    rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def canonical_column(header: str) -> str:
-    key = re.sub(r"[\s\-./]+", "_", str(header or "").strip().lower()).strip("_")
-    return ALIASES.get(key, key)
-
-
-def read_table(raw: bytes, *, name: str, max_bytes: int) -> Table:
-    """Bytes of a CSV or XLSX file → Table. Raises ImportFileError if it is neither, or if its
-    header is not the import format."""
-    if not raw:
-        raise ImportFileError([ImportProblem(None, message=f"{name} is empty.")])
-    if len(raw) > max_bytes:
-        raise ImportFileError(
-            [
-                ImportProblem(
-                    None,
-                    message=f"{name} is {len(raw):,} bytes; the largest file accepted is "
-                    f"{max_bytes:,} bytes.",
-                )
-            ]
-        )
-    lower = name.lower()
-    if raw.startswith(XLSX_MAGIC) or lower.endswith((".xlsx", ".xlsm")):
-        grid = _read_xlsx(raw, name=name)
-    elif lower.endswith((".xls", ".ods", ".numbers")):
-        raise ImportFileError(
-            [ImportProblem(None, message=f"{name} is not a CSV or XLSX file: save it as .xlsx.")]
-        )
-    else:
-        grid = _read_csv(raw, name=name)
-    return _table_from_grid(grid, name=name)
-
-
-def _not_csv(name: str, why: str) -> ImportFileError:
-    return ImportFileError(
-        [
-            ImportProblem(
-                None,
-                message=f"{name} is not a CSV or XLSX file ({why}). Save the spreadsheet as "
-                "Excel workbook (.xlsx) or CSV UTF-8 (.csv).",
-            )
-        ]
-    )
-
-
-def _read_csv(raw: bytes, *, name: str) -> list[list[object]]:
-    if b"\x00" in raw[:4096] or raw.startswith((b"%PDF", b"\xd0\xcf\x11\xe0")):
-        raise _not_csv(name, "it is a binary file")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _not_csv(name, f"byte {exc.start} is not UTF-8 text") from exc
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
-    except csv.Error as exc:
-        raise _not_csv(name, str(exc)) from exc
-
-
-def _read_xlsx(raw: bytes, *, name: str) -> list[list[object]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise _not_csv(name, "it could not be opened as a workbook") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        grid = []
-        for row in sheet.iter_rows():
-            cells = []
-            for cell in row:
-                value = getattr(cell, "value", None)
-                number_format = getattr(cell, "number_format", "") or ""
-                # A cell formatted as a percentage holds 0.75 for "75%".
-                if isinstance(value, int | float) and "%" in number_format:
-                    value = PercentCell(value)
-                cells.append(value)
-            grid.append(cells)
-        return grid
-    finally:
-        workbook.close()
-
-
-def _table_from_grid(grid: list[list[object]], *, name: str) -> Table:
-    rows = [(number, row) for number, row in enumerate(grid, start=1) if not _is_blank(row)]
-    if not rows:
-        raise ImportFileError([ImportProblem(None, message=f"{name} has no rows.")])
-    header_number, header = rows[0]
-    problems = []
-    columns: list[str] = []
-    written: dict[str, str] = {}
-    letters: dict[str, str] = {}
-    for index, cell in enumerate(header):
-        text = str(cell).strip() if cell is not None else ""
-        letter = column_letter(index)
-        if not text:
-            columns.append("")
-            continue
-        key = canonical_column(text)
-        if key in IGNORED_COLUMNS:
-            columns.append(IGNORED)
-            continue
-        if key not in COLUMNS:
-            problems.append(
-                ImportProblem(
-                    header_number,
-                    letter,
-                    text,
-                    f'"{text}" is not a column of the KPI import format; the columns are '
-                    + ", ".join(COLUMNS)
-                    + ".",
-                )
-            )
-        elif key in written:
-            problems.append(
-                ImportProblem(
-                    header_number,
-                    letter,
-                    text,
-                    f'"{text}" repeats column {letters[key]} ({written[key]}).',
-                )
-            )
-        columns.append(key)
-        written.setdefault(key, text)
-        letters.setdefault(key, letter)
-    for column in COLUMNS.values():
-        if column.required and column.name not in written:
-            problems.append(
-                ImportProblem(
-                    header_number,
-                    message=f'The header has no "{column.name}" column. The first row must '
-                    "name the columns: " + ", ".join(COLUMNS) + ".",
-                )
-            )
-    if header_number != 1:
-        problems.append(
-            ImportProblem(None, message="Row 1 is blank: the header must be the first row.")
-        )
-    if problems:
-        raise ImportFileError(problems)
-    table = Table(columns=columns, written=written, letters=letters)
-    for number, row in rows[1:]:
-        cells: dict[str, object] = {}
-        for index, cell in enumerate(row):
-            key = columns[index] if index < len(columns) else ""
-            if key == IGNORED:
-                continue
-            if key:
-                cells[key] = cell
-            elif not _is_blank([cell]) and "__extra__" not in cells:
-                cells["__extra__"] = (column_letter(index), cell)
-        table.rows.append((number, cells))
-    return table
-
-
-def _is_blank(row: Iterable[object]) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
-
-
-# --- Reading cells (the figures and dates are read by kpis.parsing) ----------------------
-
-
-def parse_status(cell: object) -> str:
-    text = re.sub(r"\s+", " ", cell_text(cell).lower())
-    if text not in STATUS_WORDS:
-        raise CellError(
-            f'"{cell_text(cell)}" is not a status: leave it blank, or write "no data" or '
-            '"unreliable"'
-        )
-    return STATUS_WORDS[text]
 
 
 # --- Checking rows -----------------------------------------------------------------------
@@ -511,6 +229,18 @@ class ImportResult:
     def total(self) -> int:
         return self.created + self.updated + self.unchanged
 
+    def count(self, item: PreparedValue) -> bool:
+        """Count a checked value as new, updated or unchanged; False if it is unchanged (there
+        is nothing to save)."""
+        if item.is_new:
+            self.created += 1
+        elif item.changed:
+            self.updated += 1
+        else:
+            self.unchanged += 1
+            return False
+        return True
+
     def summary(self) -> str:
         parts = [f"{self.created} new", f"{self.updated} updated", f"{self.unchanged} unchanged"]
         text = f"{self.total} value{'s' if self.total != 1 else ''} ({', '.join(parts)})"
@@ -621,12 +351,7 @@ def _write_prepared(prepared: list[PreparedValue], *, user, name: str, dry_run: 
         targets[target.kpi_id].append(target)
     for item in prepared:
         value, kpi = item.value, item.value.kpi
-        if item.is_new:
-            result.created += 1
-        elif item.changed:
-            result.updated += 1
-        else:
-            result.unchanged += 1
+        if not result.count(item):
             continue
         reason = f"Imported from {name}, row {item.row}"
         if item.clears_override:

@@ -1,23 +1,25 @@
 """Write a validated plan document to the database (new plan, or `update` in place).
 
 Called only from `formats.plans.services.plan_load`, inside its transaction. A new plan is written
-with bulk inserts, so a plan of 1,000 actions and 5,000 milestones loads in seconds.
+with bulk inserts, so a plan of 1,000 actions and 5,000 milestones loads in seconds. Updating an
+existing plan in place is `formats.plans.load_update`.
 """
 
 from __future__ import annotations
 
 import datetime
 import gc
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
 
 from actions.models import Action, Milestone, StatusUpdate
 from actions.status import UpdateKind
+from formats.plans.load_update import UpdateInPlace
+from formats.plans.rows import create_or_change, set_fields
 from wsoa.models import (
     Board,
     Concern,
@@ -68,19 +70,7 @@ def _as_of(day: datetime.date | None) -> datetime.datetime:
     return timezone.make_aware(moment)
 
 
-def _set_fields(instance, values: dict, report: LoadReport, what: str) -> bool:
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    for name in changed:
-        setattr(instance, name, values[name])
-    if changed:
-        instance.full_clean()
-        stamp = ["modified_at"] if hasattr(instance, "modified_at") else []
-        instance.save(update_fields=[*changed, *stamp])
-        report.updated[what] += 1
-    return bool(changed)
-
-
-class PlanWriter:
+class PlanWriter(UpdateInPlace):
     def __init__(self, doc: dict, *, user, update: bool, progress: Progress | None):
         self.doc = doc
         self.user = user
@@ -99,7 +89,7 @@ class PlanWriter:
         if created:
             self.report.created["local areas"] += 1
         elif "health_body_label" in doc["area"]:
-            _set_fields(
+            set_fields(
                 area,
                 {"health_body_label": doc["area"]["health_body_label"]},
                 self.report,
@@ -123,7 +113,7 @@ class PlanWriter:
             instance.save()
             self.report.created[what] += 1
         else:
-            _set_fields(instance, values, self.report, what)
+            set_fields(instance, values, self.report, what)
         return instance
 
     def _upsert_organisations(self) -> dict[str, Organisation]:
@@ -170,13 +160,16 @@ class PlanWriter:
                 "needs_attention": spec_level["needs_attention"],
             }
             level = existing.pop(spec_level["code"], None)
-            if level is None:
-                level = RatingLevel(scheme=scheme, code=spec_level["code"], **values)
-                level.save()
-                self.report.created["rating levels"] += 1
-            else:
+            if level is not None:
                 level.rank -= 1000
-                _set_fields(level, values, self.report, "rating levels")
+            level = create_or_change(
+                level,
+                RatingLevel,
+                {"scheme": scheme, "code": spec_level["code"]},
+                values,
+                self.report,
+                "rating levels",
+            )
             levels[level.code] = level
         next_rank = len(levels) + 1
         for code, level in existing.items():
@@ -232,13 +225,14 @@ class PlanWriter:
                 "kpis": spec["kpis"],
                 "sponsor_id": sponsor.pk if (sponsor := self.posts.get(spec["sponsor"])) else None,
             }
-            concern = existing_concerns.get(spec["number"])
-            if concern is None:
-                concern = Concern(plan=plan, number=spec["number"], **values)
-                concern.save()
-                self.report.created["concerns"] += 1
-            else:
-                _set_fields(concern, values, self.report, "concerns")
+            concern = create_or_change(
+                existing_concerns.get(spec["number"]),
+                Concern,
+                {"plan": plan, "number": spec["number"]},
+                values,
+                self.report,
+                "concerns",
+            )
             concern.delivery_partners.set(
                 [self.organisations[name] for name in spec["delivery_partners"]]
             )
@@ -363,172 +357,3 @@ class PlanWriter:
             updates.extend(self._new_updates(spec["progress"], milestone=milestone))
         StatusUpdate.objects.bulk_create(updates, batch_size=1000)
         self.report.created["status updates"] += len(updates)
-
-    def _update_content(self, plan: Plan, concerns: dict[int, Concern]) -> None:
-        """An existing plan: match by concern number, outcome ref or position, action ref and
-        a milestone's place in its action's list; change what differs, add what is new, keep
-        all history.
-
-        What the plan holds is read up front in a fixed number of queries, so an update that
-        changes little costs little, whatever the size of the plan."""
-        state = _PlanState.read(plan)
-        seen_refs = set()
-        for spec in self.doc["concerns"]:
-            concern = concerns[spec["number"]]
-            outcomes = list(concern.outcomes.all())
-            by_ref = {o.ref: o for o in outcomes if o.ref}
-            by_position = {o.position: o for o in outcomes}
-            for position, outcome_spec in enumerate(spec["outcomes"], start=1):
-                values = {
-                    "position": position,
-                    "ref": outcome_spec["ref"],
-                    "statement": outcome_spec["statement"],
-                    "impact_statements": outcome_spec["impact_statements"],
-                }
-                outcome = by_ref.get(outcome_spec["ref"]) if outcome_spec["ref"] else None
-                outcome = outcome or by_position.get(position)
-                if outcome is None:
-                    outcome = Outcome(concern=concern, **values)
-                    outcome.save()
-                    self.report.created["outcomes"] += 1
-                else:
-                    _set_fields(outcome, values, self.report, "outcomes")
-                for action_position, action_spec in enumerate(outcome_spec["actions"], start=1):
-                    seen_refs.add(action_spec["ref"].casefold())
-                    self._update_action(plan, state, concern, outcome, action_position, action_spec)
-        self._write_links(state)
-        StatusUpdate.objects.bulk_create(state.new_updates, batch_size=1000)
-        self.report.created["status updates"] += len(state.new_updates)
-        missing = sorted(a.ref for key, a in state.actions.items() if key not in seen_refs)
-        if missing:
-            self.report.notes.append(
-                f"{len(missing)} action(s) in the database are not in the file and were kept: "
-                + ", ".join(missing)
-            )
-
-    def _update_action(self, plan, state: _PlanState, concern, outcome, position, spec) -> None:
-        values = {
-            "concern_id": concern.pk,
-            "outcome_id": outcome.pk,
-            "position": position,
-            **self._action_values(spec),
-        }
-        action = state.actions.get(spec["ref"].casefold())
-        if action is None:
-            action = Action(plan=plan, ref=spec["ref"], **values)
-            action.full_clean()
-            action.save()
-            self.report.created["actions"] += 1
-        else:
-            _set_fields(action, values, self.report, "actions")
-        state.want_links("leads", action, [self.posts[title].pk for title in spec["leads"]])
-        state.want_links("boards", action, [self.boards[name].pk for name in spec["boards"]])
-        state.add_progress(
-            self._new_updates(spec["progress"], action=action), state.action_updates[action.pk]
-        )
-
-        # Milestones are matched by their place in the action's list, as the file shows them.
-        existing = state.milestones.get(action.pk, [])
-        for index, m_spec in enumerate(spec["milestones"]):
-            values = {"position": index + 1, **self._milestone_values(m_spec)}
-            if index < len(existing):
-                milestone = existing[index]
-                _set_fields(milestone, values, self.report, "milestones")
-            else:
-                milestone = Milestone(action=action, **values)
-                milestone.save()
-                self.report.created["milestones"] += 1
-            state.add_progress(
-                self._new_updates(m_spec["progress"], milestone=milestone),
-                state.milestone_updates[milestone.pk],
-            )
-
-    def _write_links(self, state: _PlanState) -> None:
-        """Leads and boards whose list changed are rewritten in the file's order (the order
-        is kept: the first lead named is the one a reader sees first)."""
-        for name, what in (("leads", "action leads"), ("boards", "action boards")):
-            through, column = _LINKS[name]
-            changed = state.changed_links[name]
-            if not changed:
-                continue
-            through.objects.filter(action_id__in=changed).delete()
-            through.objects.bulk_create(
-                [
-                    through(action_id=action_id, **{column: target})
-                    for action_id, targets in changed.items()
-                    for target in targets
-                ],
-                batch_size=1000,
-            )
-            self.report.updated[what] += len(changed)
-
-
-_LINKS = {
-    "leads": (Action.leads.through, "post_id"),
-    "boards": (Action.boards.through, "board_id"),
-}
-
-
-def _update_key(update: StatusUpdate) -> tuple:
-    """What makes a progress entry the same entry: its date, rating and text."""
-    return (update.effective_on, update.level_id, update.narrative)
-
-
-@dataclass
-class _PlanState:
-    """What an existing plan holds, read in a fixed number of queries for an update."""
-
-    actions: dict[str, Action]
-    links: dict[str, dict[int, list[int]]]
-    milestones: dict[int, list[Milestone]]
-    action_updates: dict[int, Counter]
-    milestone_updates: dict[int, Counter]
-    changed_links: dict[str, dict[int, list[int]]] = field(
-        default_factory=lambda: {"leads": {}, "boards": {}}
-    )
-    new_updates: list[StatusUpdate] = field(default_factory=list)
-
-    @classmethod
-    def read(cls, plan: Plan) -> _PlanState:
-        links: dict[str, dict[int, list[int]]] = {}
-        for name, (through, column) in _LINKS.items():
-            links[name] = defaultdict(list)
-            for action_id, target in (
-                through.objects.filter(action__plan=plan)
-                .order_by("pk")
-                .values_list("action_id", column)
-            ):
-                links[name][action_id].append(target)
-        milestones: dict[int, list[Milestone]] = defaultdict(list)
-        for milestone in Milestone.objects.filter(action__plan=plan).order_by("position", "pk"):
-            milestones[milestone.action_id].append(milestone)
-        action_updates: dict[int, Counter] = defaultdict(Counter)
-        milestone_updates: dict[int, Counter] = defaultdict(Counter)
-        for action_id, milestone_id, *key in StatusUpdate.objects.filter(
-            Q(action__plan=plan) | Q(milestone__action__plan=plan)
-        ).values_list("action_id", "milestone_id", "effective_on", "level_id", "narrative"):
-            if action_id:
-                action_updates[action_id][tuple(key)] += 1
-            else:
-                milestone_updates[milestone_id][tuple(key)] += 1
-        return cls(
-            actions={a.ref.casefold(): a for a in plan.actions.all()},
-            links=links,
-            milestones=milestones,
-            action_updates=action_updates,
-            milestone_updates=milestone_updates,
-        )
-
-    def want_links(self, name: str, action: Action, targets: list[int]) -> None:
-        if self.links[name].get(action.pk, []) != targets:
-            self.changed_links[name][action.pk] = targets
-
-    def add_progress(self, updates: list[StatusUpdate], known: Counter) -> None:
-        """Keep the file's progress entries that are not already in the history. Entries are
-        counted, not just compared: an entry the file gives twice is in the history twice."""
-        for update in updates:
-            key = _update_key(update)
-            if known[key]:
-                known[key] -= 1
-            else:
-                self.new_updates.append(update)

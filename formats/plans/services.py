@@ -50,7 +50,8 @@ def _existing_names(parsed: ParsedFile) -> dict:
 def plan_load(
     *,
     user,
-    raw: bytes,
+    raw: bytes | None = None,
+    parsed: ParsedFile | None = None,
     name: str = "the file",
     update: bool = False,
     dry_run: bool = False,
@@ -61,8 +62,12 @@ def plan_load(
 
     A plan that already exists (same area and title) is refused unless `update`, which
     changes it in place: new actions added, changed text updated, status history kept.
+
+    Give the file's `raw` bytes, or the `parsed` file when the caller has already read it
+    (the upload page does, to check the area first): a file is parsed once.
     """
-    parsed = parse_plan_file(raw, max_bytes=settings.PLAN_UPLOAD_MAX_BYTES, name=name)
+    if parsed is None:
+        parsed = parse_plan_file(raw, max_bytes=settings.PLAN_UPLOAD_MAX_BYTES, name=name)
     doc = validate_plan_document(parsed, **_existing_names(parsed))
     area_name, title = doc["area"]["name"], doc["plan"]["title"]
     exists = Plan.objects.filter(area__name=area_name, title=title).exists()

@@ -196,7 +196,10 @@ def _empty(spec_name: str) -> dict:
     return {key: _empty_value(field) for key, field in SPECS[spec_name].items()}
 
 
-class _Checker:
+class ProblemCollector:
+    """The problems found in a parsed file, each with its line (also used by the KPI
+    definitions file's checker)."""
+
     def __init__(self, parsed: ParsedFile):
         self.parsed = parsed
         self.problems: list[Problem] = []
@@ -204,6 +207,8 @@ class _Checker:
     def problem(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message, self.parsed.line_of(path)))
 
+
+class _Checker(ProblemCollector):
     # --- structure ------------------------------------------------------------------------
 
     def value(self, value: Any, kind: str, path: str) -> Any:

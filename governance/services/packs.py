@@ -11,6 +11,7 @@ from django.utils import timezone
 from governance.dashboard import default_as_at, meeting_dashboard
 from governance.models import BoardPack, Meeting
 from governance.services.common import _user_or_none
+from governance.snapshot import to_json, with_pack
 
 # --- Board packs -------------------------------------------------------------------------
 
@@ -25,19 +26,21 @@ def board_pack_issue(
     now: datetime.datetime | None = None,
 ) -> BoardPack:
     """Freeze the dashboard for a meeting as it is at this moment: the next version number;
-    earlier versions are kept unchanged."""
+    earlier versions are kept unchanged. The snapshot is stored as
+    `governance.snapshot.to_json` writes it (the current schema version) and read back only
+    through `read_snapshot`."""
     now = now or timezone.now()
     as_at = as_at or default_as_at(meeting, today=timezone.localtime(now).date())
     # Lock the meeting row so two issues at once cannot take the same version number.
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     version = (meeting.packs.aggregate(v=Max("version"))["v"] or 0) + 1
-    snapshot = meeting_dashboard(meeting, as_at=as_at, known_by=now, now=now)
-    snapshot["pack"] = {
-        "version": version,
-        "issued_at": now.isoformat(),
-        "issued_by": str(user) if user is not None else "",
-        "note": note,
-    }
+    snapshot = with_pack(
+        meeting_dashboard(meeting, as_at=as_at, known_by=now, now=now),
+        version=version,
+        issued_at=now,
+        issued_by=str(user) if user is not None else "",
+        note=note,
+    )
     pack = BoardPack(
         meeting=meeting,
         version=version,
@@ -45,7 +48,7 @@ def board_pack_issue(
         issued_by=_user_or_none(user),
         as_at=as_at,
         note=note,
-        snapshot=snapshot,
+        snapshot=to_json(snapshot),
     )
     pack.full_clean()
     pack.save()

@@ -45,7 +45,10 @@ def register_url(plan_pk, concern_pk=None, level_id="", as_at=None):
 
 @register.filter
 def isodate(value):
-    """An ISO date or datetime string from dashboard data, as a date/datetime to format."""
+    """An ISO date or datetime string as a date/datetime to format; dates pass through.
+
+    The dashboard and pack templates no longer need it (a `governance.snapshot.Snapshot`
+    holds dates); kept for text that is still an ISO string."""
     if not value:
         return None
     if isinstance(value, datetime.date):

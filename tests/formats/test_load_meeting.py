@@ -93,7 +93,7 @@ def test_the_march_dashboard_counts_every_kingston_action(kingston, no_kpis, cli
     assert [p["total"] for p in dash["plans"]] == [55]
     # Five levels, then "Completion proposed", then "Not yet rated".
     assert [c["count"] for c in dash["plans"][0]["totals"]] == [0, 0, 0, 0, 0, 0, 55]
-    assert dash["previous_meeting"]["date"] == "2021-11-25"
+    assert dash["previous_meeting"]["date"].isoformat() == "2021-11-25"
     assert len(dash["action_log"]["open"]) == 5
     plan = kingston.concerns.first().plan
     client.force_login(member_of(plan, Role.BOARD_MEMBER))

@@ -13,3 +13,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="wsoa-test-media-")
+# Tests sign in with force_login; the lockout tests turn django-axes on themselves.
+AXES_ENABLED = False
