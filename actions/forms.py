@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from actions.models import Action, StatusUpdate
 from actions.services import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES
+from wsoa.dates import validate_date_in_range
 
 
 class DateInput(forms.DateInput):
@@ -39,6 +40,7 @@ class RecordProgressForm(forms.Form):
         "when the rating is red or amber, or worse than before.",
     )
     effective_on = forms.DateField(
+        validators=[validate_date_in_range],
         label="Date this update applies from",
         widget=DateInput(),
         help_text="Usually today. It cannot be in the future.",
@@ -142,6 +144,7 @@ class CompletionDecisionForm(forms.Form):
 
 class DueDateChangeForm(forms.Form):
     new_date = forms.DateField(
+        validators=[validate_date_in_range],
         label="New due date",
         widget=DateInput(),
         error_messages={"required": "Enter the new due date", "invalid": "Enter a real date"},

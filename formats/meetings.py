@@ -32,6 +32,7 @@ from governance.services import (
 from governance.services import (
     save_with_history as _save,
 )
+from wsoa.dates import date_out_of_range
 from wsoa.models import Board, LocalArea, Organisation, OrganisationKind, Plan
 
 MEETING_FILE_MAX_BYTES = getattr(settings, "MEETING_FILE_MAX_BYTES", 5 * 1024 * 1024)
@@ -86,13 +87,20 @@ class _Checker:
         return True
 
     def date(self, where: str, value) -> datetime.date | None:
-        if value is None or isinstance(value, datetime.date):
-            return value
-        try:
-            return datetime.date.fromisoformat(str(value))
-        except ValueError:
-            self.problem(where, f"{value!r} is not a date (YYYY-MM-DD)")
+        if value is None:
             return None
+        if isinstance(value, datetime.date):
+            day = value
+        else:
+            try:
+                day = datetime.date.fromisoformat(str(value))
+            except ValueError:
+                self.problem(where, f"{value!r} is not a date (YYYY-MM-DD)")
+                return None
+        if out_of_range := date_out_of_range(day):
+            self.problem(where, f"{out_of_range[0].lower()}{out_of_range[1:]}, not {day}")
+            return None
+        return day
 
     def time(self, where: str, value) -> datetime.time | None:
         if value is None:

@@ -21,6 +21,7 @@ from governance.models import (
     MeetingActionStatus,
     MeetingStatus,
 )
+from wsoa.dates import validate_date_in_range
 from wsoa.models import Board, Concern, Organisation, User
 
 
@@ -32,6 +33,7 @@ def _helper(*fields, submit: str) -> FormHelper:
 
 def _date_field(label: str, *, required: bool, help_text: str = "") -> DateInputField:
     field = DateInputField(label=label, required=required, help_text=help_text)
+    field.validators.append(validate_date_in_range)
     field.error_messages["required"] = f"Enter the {label.lower()}"
     field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
     return field

@@ -15,6 +15,7 @@ from governance.dashboard import SINCE_ACTION_SECTIONS
 from governance.models import BoardPack
 from governance.presenters import levels_for_display, present_dashboard
 from governance.snapshot import Snapshot, read_snapshot
+from wsoa.spreadsheets import safe_row
 
 
 def pack_snapshot(pack: BoardPack) -> Snapshot:
@@ -58,6 +59,12 @@ def _date(value: datetime.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+def _append(ws, values) -> None:
+    """A row of the workbook: text that a spreadsheet would run as a formula is written as
+    text (wsoa.spreadsheets); numbers stay numbers."""
+    ws.append(safe_row(values))
+
+
 def render_xlsx(pack: BoardPack) -> bytes:
     from openpyxl import Workbook  # noqa: PLC0415
     from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415
@@ -80,31 +87,32 @@ def render_xlsx(pack: BoardPack) -> bytes:
     def titled(title: str, *, first=False):
         ws = wb.active if first else wb.create_sheet()
         ws.title = title
-        ws.append([f"{snap.board.name}: meeting of {_date(snap.meeting.date)}"])
-        ws.append(
+        _append(ws, [f"{snap.board.name}: meeting of {_date(snap.meeting.date)}"])
+        _append(
+            ws,
             [
                 f"Board pack version {pack.version}, issued {pack.issued_at:%d/%m/%Y %H:%M}"
                 f"; ratings as at {_date(snap.as_at)}"
-            ]
+            ],
         )
         ws["A1"].font = Font(bold=True, size=14)
-        ws.append([])
+        _append(ws, [])
         return ws
 
     def sheet(title: str, header: list[str], rows: list[list], *, rating_cols=()):
         ws = titled(title)
-        ws.append(header)
+        _append(ws, header)
         for cell in ws[4]:
             cell.font = bold
         for row in rows:
             values = [v for v, _ in row] if row and isinstance(row[0], tuple) else row
-            ws.append(values)
+            _append(ws, values)
             if row and isinstance(row[0], tuple):
                 for index, (_, level_id) in enumerate(row, start=1):
                     if level_id != "-":
                         paint(ws.cell(row=ws.max_row, column=index), level_id)
         if not rows:
-            ws.append(["None"])
+            _append(ws, ["None"])
         for index, _ in enumerate(header, start=1):
             ws.column_dimensions[get_column_letter(index)].width = 18
         for column in rating_cols:
@@ -120,22 +128,22 @@ def render_xlsx(pack: BoardPack) -> bytes:
     # RAG summary: one block per plan, coloured header cells with the level's words.
     ws = titled("RAG summary", first=True)
     for plan in snap.plans:
-        ws.append([plan.title])
+        _append(ws, [plan.title])
         ws.cell(row=ws.max_row, column=1).font = bold
-        ws.append([plan.concern_label, *[label(c) for c in plan.columns], "Total"])
+        _append(ws, [plan.concern_label, *[label(c) for c in plan.columns], "Total"])
         header_row = ws.max_row
         for index, column in enumerate(plan.columns, start=2):
             paint(ws.cell(row=header_row, column=index), column)
         ws.cell(row=header_row, column=1).font = bold
         for row in plan.rows:
-            ws.append([f"{row.number}. {row.title}", *[c.count for c in row.cells], row.total])
-        ws.append(["Total", *[c.count for c in plan.totals], plan.total])
+            _append(ws, [f"{row.number}. {row.title}", *[c.count for c in row.cells], row.total])
+        _append(ws, ["Total", *[c.count for c in plan.totals], plan.total])
         for cell in ws[ws.max_row]:
             cell.font = bold
-        ws.append([])
+        _append(ws, [])
     ws.column_dimensions["A"].width = 60
     if not snap.plans:
-        ws.append(["This board oversees no actions."])
+        _append(ws, ["This board oversees no actions."])
 
     def action_rows(rows, *, narrative=False, previous=False):
         out = []
@@ -168,7 +176,7 @@ def render_xlsx(pack: BoardPack) -> bytes:
                         (r.description, "-"),
                         (label(r.previous_level), r.previous_level),
                         (label(r.level), r.level),
-                    ]
+                    ],
                 )
         for m in sections.milestones_completed:
             rows.append(
@@ -178,7 +186,7 @@ def render_xlsx(pack: BoardPack) -> bytes:
                     (f"{m.description} (completed {_date(m.completed_on)})", "-"),
                     ("", "-"),
                     ("", "-"),
-                ]
+                ],
             )
         for c in sections.due_dates_moved:
             what = f"Milestone: {c.milestone}. " if c.milestone else ""
@@ -193,7 +201,7 @@ def render_xlsx(pack: BoardPack) -> bytes:
                     ),
                     ("", "-"),
                     ("", "-"),
-                ]
+                ],
             )
     sheet(
         "Since last meeting", ["Change", "Action", "Detail", "Was", "Now"], rows, rating_cols=(4, 5)
@@ -221,7 +229,7 @@ def render_xlsx(pack: BoardPack) -> bytes:
                 ("", "-"),
                 ("", "-"),
                 ("", "-"),
-            ]
+            ],
         )
     sheet(
         "Needs attention",

@@ -10,6 +10,8 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
+from wsoa.dates import date_out_of_range
+
 
 class CellError(ValueError):
     pass
@@ -89,6 +91,9 @@ def parse_date(cell: object) -> datetime.date | None:
     else:
         raise CellError(f'"{text}" is not a date: write it as 31/03/2020 or 2020-03-31')
     try:
-        return datetime.date(year, month, day)
+        parsed = datetime.date(year, month, day)
     except ValueError as exc:
         raise CellError(f'"{text}" is not a real date') from exc
+    if out_of_range := date_out_of_range(parsed):
+        raise CellError(f'"{text}": {out_of_range[0].lower()}{out_of_range[1:]}')
+    return parsed

@@ -90,7 +90,8 @@ def _signed_in(user):
 def _lock_values_of(kpi: Kpi) -> None:
     """Serialise writes of a KPI's values (one current value per period is kept here, not by
     a database constraint, because superseded rows share their period)."""
-    list(Kpi.objects.select_for_update().filter(pk=kpi.pk).values_list("pk", flat=True))
+    # No ordering: the default one joins the section, and FOR UPDATE refuses the outer join.
+    list(Kpi.objects.select_for_update().filter(pk=kpi.pk).order_by().values_list("pk", flat=True))
 
 
 def _as_correction(value: KpiValue, *, user) -> KpiValue:

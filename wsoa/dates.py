@@ -291,3 +291,20 @@ def term(year: int, name: str, half: int | None = None) -> Span:
     name = name.lower()
     first_month, last_month = TERMS[name] if half is None else HALF_TERMS[(name, half)]
     return _months((year, first_month), (year, last_month))
+
+
+def date_out_of_range(day: date) -> str | None:
+    """None when `day` falls in the years the service deals in (MIN_YEAR to MAX_YEAR), else
+    the message to show: every date typed, uploaded or asked for is bounded by this."""
+    if MIN_YEAR <= day.year <= MAX_YEAR:
+        return None
+    return f"Enter a date between 1 January {MIN_YEAR} and 31 December {MAX_YEAR}"
+
+
+def validate_date_in_range(day: date) -> None:
+    """The form validator of `date_out_of_range`."""
+    from django.core.exceptions import ValidationError  # noqa: PLC0415 - keeps dates pure
+
+    message = date_out_of_range(day)
+    if message:
+        raise ValidationError(message, code="date_out_of_range")

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from formats.reader import ParsedFile, PlanFileError, Problem
+from wsoa.dates import date_out_of_range
 from wsoa.models import OrganisationKind, PlanKind, PlanStatus
 from wsoa.timescales import parse_timescale
 
@@ -243,17 +244,23 @@ class _Checker(ProblemCollector):
                 return False
             return value
         if kind == "date":
+            day = None
             if isinstance(value, datetime.datetime):
-                return value.date()
-            if isinstance(value, datetime.date):
-                return value
-            if isinstance(value, str):
+                day = value.date()
+            elif isinstance(value, datetime.date):
+                day = value
+            elif isinstance(value, str):
                 try:
-                    return datetime.date.fromisoformat(value.strip())
+                    day = datetime.date.fromisoformat(value.strip())
                 except ValueError:
-                    pass
-            self.problem(path, f"must be a date written YYYY-MM-DD, not {_quote(value)}")
-            return None
+                    day = None
+            if day is None:
+                self.problem(path, f"must be a date written YYYY-MM-DD, not {_quote(value)}")
+                return None
+            if out_of_range := date_out_of_range(day):
+                self.problem(path, f"{out_of_range[0].lower()}{out_of_range[1:]}, not {day}")
+                return None
+            return day
         if kind == "colour":
             if not isinstance(value, str) or not COLOUR.match(value):
                 self.problem(path, f"must be a colour written #rrggbb, not {_quote(value)}")

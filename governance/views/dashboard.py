@@ -12,6 +12,7 @@ from governance import selectors
 from governance import views as views_package
 from governance.presenters import present_dashboard
 from governance.views.common import BoardMixin
+from wsoa.dates import date_out_of_range
 
 # The live dashboard shows the first rows of each list (a chair reads it in two minutes);
 # "Show all" and the board pack show every row. Re-exported by `governance.views` and read
@@ -25,15 +26,25 @@ def parse_as_at(request: HttpRequest) -> tuple[datetime.date | None, str]:
     if not raw:
         return None, ""
     try:
-        return datetime.date.fromisoformat(raw), ""
+        day = datetime.date.fromisoformat(raw)
     except ValueError:
         return None, "Enter the date as year-month-day, for example 2022-03-22"
+    out_of_range = date_out_of_range(day)
+    return (None, out_of_range) if out_of_range else (day, "")
 
 
 class MeetingDashboardView(BoardMixin, TemplateView):
-    """The meeting dashboard, as at the meeting (or today for an upcoming one) or any date."""
+    """The meeting dashboard, as at the meeting (or today for an upcoming one) or any date.
+
+    A date that cannot be read, or is outside the service's years, is a 400: the page says
+    what is wrong and shows the dashboard as at its usual date."""
 
     template_name = "governance/meeting_dashboard.html"
+
+    def render_to_response(self, context, **response_kwargs):
+        if context.get("as_at_error"):
+            response_kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

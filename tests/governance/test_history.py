@@ -122,6 +122,17 @@ def test_a_malformed_as_at_date_is_an_error_not_a_crash(client, scenario, member
     client.force_login(member_of(scenario.plan))
     url = reverse("meeting-dashboard", args=[scenario.meeting.pk])
     response = client.get(url, {"as_at": "22/03/2022"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter the date as year-month-day" in response.text
     assert response.context["dash"]["as_at"].isoformat() == "2022-03-22"
+
+
+@pytest.mark.parametrize("as_at", ["9999-12-31", "0001-01-01", "1999-12-31", "2100-01-01"])
+def test_a_date_outside_the_services_years_is_a_400_with_a_message(
+    client, scenario, member_of, no_kpis, as_at
+):
+    client.force_login(member_of(scenario.plan))
+    url = reverse("meeting-dashboard", args=[scenario.meeting.pk])
+    response = client.get(url, {"as_at": as_at})
+    assert response.status_code == 400
+    assert "Enter a date between 1 January 2000 and 31 December 2099" in response.text

@@ -187,3 +187,25 @@ def test_issue_pack_through_the_browser_redirects_to_the_new_version(
     assert response.status_code == 302
     assert response.url == reverse("board-pack", args=[scenario.meeting.pk, 1])
     assert scenario.meeting.packs.get().issued_by is not None
+
+
+def test_pack_xlsx_writes_formula_looking_text_as_text(client, scenario, no_kpis, member_of):
+    """A meeting action or narrative starting `=HYPERLINK(…)` is not a live formula in Excel."""
+    from openpyxl import load_workbook
+
+    hostile = '=HYPERLINK("http://evil.example/","Minutes")'
+    rate(scenario.a1, scenario.levels.red, "2022-03-15", narrative=hostile)
+    scenario.ma1.description = hostile
+    scenario.ma1.save()
+    board_pack_issue(user=None, meeting=scenario.meeting, now=at("2022-03-22", 9))
+    client.force_login(member_of(scenario.plan, Role.BOARD_MEMBER))
+    response = client.get(reverse("board-pack-xlsx", args=[scenario.meeting.pk, 1]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    cells = [
+        cell.value for sheet in workbook for row in sheet.iter_rows() for cell in row if cell.value
+    ]
+    assert hostile not in cells
+    assert cells.count("'" + hostile) >= 2  # the narrative and the meeting action
+    assert not any(
+        cell.data_type == "f" for sheet in workbook for row in sheet.iter_rows() for cell in row
+    )

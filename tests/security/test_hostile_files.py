@@ -184,3 +184,54 @@ def test_too_many_rows_columns_or_characters_are_refused_saying_which_limit(monk
     long_cell = (header + "K1,2019/20," + "9" * 20_000 + "\n").encode()
     message, _, _ = _import_refusal(long_cell, "values.csv")
     assert "Cell C2 holds 20,000 characters" in message
+
+
+# --- Requests ----------------------------------------------------------------------------------
+
+
+class _NeverRead:
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the body of an oversized request was read")
+
+    readline = read
+
+
+def test_an_oversized_upload_is_refused_before_its_body_is_read(client, db):
+    from django.urls import reverse
+
+    from tests.wsoa.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True))
+    started = time.perf_counter()
+    response = client.generic(
+        "POST",
+        reverse("plan-upload"),
+        b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
+        **{"wsgi.input": _NeverRead()},
+    )
+    assert time.perf_counter() - started < 0.5
+    assert response.status_code == 413
+    assert "The file is too large" in response.text
+    assert "200.0\xa0MB" in response.text and "11.0\xa0MB" in response.text
+
+
+def test_an_alias_bomb_uploaded_as_a_plan_is_refused_on_the_page_and_writes_nothing(client, db):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.formats.plan_files import row_counts
+    from tests.wsoa.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True))
+    before = row_counts()
+    started = time.perf_counter()
+    upload = SimpleUploadedFile("plan.yaml", BILLION_LAUGHS)
+    response = client.post(reverse("plan-upload"), {"plan_file": upload})
+    assert time.perf_counter() - started < 1.0
+    assert response.status_code == 200
+    assert "uses a YAML alias" in response.text and "nothing was loaded" in response.text
+    assert row_counts() == before

@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (CSRF reads the form): refuses what is too large at once.
+    "wsoa.request_limits.RequestSizeLimitMiddleware",
     "wsoa.sessions.RenewIdleSessionMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -182,6 +184,12 @@ DJANGO_TABLES2_TEMPLATE = "tables/govuk_table.html"
 # --- Service ----------------------------------------------------------------------------
 
 SERVICE_NAME = env("SERVICE_NAME", default="SEND WSOA tracker")
+# No request body larger than this is read (wsoa.request_limits); each upload form then has
+# its own limit below it. Non-file form fields are bounded by Django's own settings.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=11 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form fields (Django's default, stated)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to a temporary file
 # A plan file larger than this is refused before it is parsed.
 PLAN_UPLOAD_MAX_BYTES = env.int("PLAN_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 
