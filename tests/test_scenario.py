@@ -558,3 +558,41 @@ def test_reminder_emails_list_each_leads_stale_actions(world):
     assert reminder_answers() == expected
     for message in mail.outbox:
         assert f"since the board last met on {long_date(world.day(-20))}" in message.body
+
+
+# --- KPI corrections: a figure known at the meeting stays what the board saw ----------------
+
+
+def test_a_kpi_corrected_after_the_meeting_shows_as_known_then(client, world):
+    from decimal import Decimal
+
+    from kpis.periods import parse_period
+    from kpis.services import kpi_value_record
+    from tests.kpis.factories import KpiFactory, KpiTargetFactory, KpiValueFactory
+
+    kpi = KpiFactory(plan=world.plan, code="EHC1", concerns=list(world.board.concerns.all()))
+    KpiTargetFactory(kpi=kpi, value=Decimal("95"), due_on=world.day(120))
+    KpiValueFactory(kpi=kpi, period="Apr 2026", value=Decimal("50"))  # recorded 30 April: red
+    pack_before = board_pack_issue(
+        user=world.programme_lead, meeting=world.m4, now=at(world.day(-1), 12)
+    )
+    kpi_value_record(
+        user=world.programme_lead,
+        kpi=kpi,
+        period=parse_period("Apr 2026"),
+        value=Decimal("96"),
+        note="Corrected after a data-quality check",
+    )
+
+    def kpi_rows(dash):
+        return {row["code"]: row["value"] for row in dash["kpis"]["rows"]}
+
+    client.force_login(world.programme_lead)
+    dashboard = reverse("meeting-dashboard", args=[world.m4.pk])
+    live = client.get(dashboard, {"show": "all"}).context["dash"]
+    as_at_m3 = client.get(dashboard, {"as_at": world.day(-20).isoformat()}).context["dash"]
+    assert kpi_rows(live) == {}  # 96% against 95%: green, no longer an exception
+    assert kpi_rows(as_at_m3) == {"EHC1": "50%"}  # as known on the day of M3
+    assert kpi_rows(pack_before.snapshot) == {"EHC1": "50%"}  # the pack issued before it
+    page = client.get(reverse("board-pack", args=[world.m4.pk, pack_before.version]))
+    assert "50%" in page.text and "96%" not in page.text
