@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from actions.models import Action, DueDateChange, Milestone, StatusUpdate
+from wsoa.history import HistoryAdminMixin
 
 # Due dates and completions have a history (DueDateChange, StatusUpdate) written only by
 # actions.services: on a stored action or milestone the admin shows them read-only, so
@@ -51,7 +52,7 @@ class MilestoneAdmin(HistoryFieldsReadOnly, admin.ModelAdmin):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(admin.ModelAdmin):
+class StatusUpdateAdmin(HistoryAdminMixin, admin.ModelAdmin):
     """Read-only: updates are written by actions.services (which checks the scheme, the
     narrative rules and the sign-off), never by a bare admin form."""
 
@@ -60,29 +61,11 @@ class StatusUpdateAdmin(admin.ModelAdmin):
     search_fields = ["narrative", "action__ref"]
     raw_id_fields = ["action", "milestone", "corrects"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(DueDateChange)
-class DueDateChangeAdmin(admin.ModelAdmin):
+class DueDateChangeAdmin(HistoryAdminMixin, admin.ModelAdmin):
     """Read-only: due dates move through actions.services.due_date_change."""
 
     list_display = ["changed_at", "action", "milestone", "from_date", "to_date", "changed_by"]
     list_filter = ["action__plan"]
     raw_id_fields = ["action", "milestone"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -56,7 +56,31 @@ def boards_overseeing(action, concern) -> models.QuerySet[Board]:
     return Board.objects.filter(Q(actions_overseen=action) | Q(concerns=concern))
 
 
-class ActionQuerySet(models.QuerySet):
+class StatusQuerySet(models.QuerySet):
+    """What actions and milestones share: their rating as at a day, as known at a moment."""
+
+    status_subject = ""  # the StatusUpdate field pointing at this model
+
+    def with_status(
+        self,
+        *,
+        on: datetime.date | None = None,
+        known_by: datetime.datetime | None = None,
+        prefix: str = "now",
+        fields=tuple(STATUS_FIELDS),
+    ):
+        """Annotate `<prefix>_level_id`, `_kind`, `_on` and `_narrative`: the rating as at `on`
+        as known at `known_by` (see actions.status), without loading the history."""
+        return self.annotate(
+            **_status_annotations(
+                self.status_subject, on=on, known_by=known_by, prefix=prefix, fields=fields
+            )
+        )
+
+
+class ActionQuerySet(StatusQuerySet):
+    status_subject = "action"
+
     def for_plan(self, plan: Plan) -> ActionQuerySet:
         return self.filter(plan=plan)
 
@@ -68,20 +92,6 @@ class ActionQuerySet(models.QuerySet):
         remit = Board.concerns.through.objects.filter(board_id__in=board_ids).values("concern_id")
         # Subqueries, not joins: a join through a concern's boards would repeat actions.
         return self.filter(Q(concern__in=remit) | Q(pk__in=named))
-
-    def with_status(
-        self,
-        *,
-        on: datetime.date | None = None,
-        known_by: datetime.datetime | None = None,
-        prefix: str = "now",
-        fields=tuple(STATUS_FIELDS),
-    ) -> ActionQuerySet:
-        """Annotate `<prefix>_level_id`, `_kind`, `_on` and `_narrative`: the rating as at `on`
-        as known at `known_by` (see actions.status), without loading the history."""
-        return self.annotate(
-            **_status_annotations("action", on=on, known_by=known_by, prefix=prefix, fields=fields)
-        )
 
     def with_current_status(self) -> ActionQuerySet:
         """The current rating: `with_status()` as at no particular day, named `current_*`."""
@@ -180,20 +190,8 @@ class Action(KeepsOriginalDueDate, TimeStampedModel):
         )
 
 
-class MilestoneQuerySet(models.QuerySet):
-    def with_status(
-        self,
-        *,
-        on: datetime.date | None = None,
-        known_by: datetime.datetime | None = None,
-        prefix: str = "now",
-        fields=tuple(STATUS_FIELDS),
-    ) -> MilestoneQuerySet:
-        return self.annotate(
-            **_status_annotations(
-                "milestone", on=on, known_by=known_by, prefix=prefix, fields=fields
-            )
-        )
+class MilestoneQuerySet(StatusQuerySet):
+    status_subject = "milestone"
 
     def with_current_status(self) -> MilestoneQuerySet:
         return self.with_status(prefix="current", fields=("level_id", "effective_on"))

@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from kpis.models import Kpi, KpiSection, KpiTarget, KpiValue
 from kpis.services import kpi_ratings_recalculate
+from wsoa.history import HistoryAdminMixin
 
 
 class KpiTargetInline(admin.TabularInline):
@@ -40,7 +41,7 @@ class KpiAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(KpiValue)
-class KpiValueAdmin(SimpleHistoryAdmin):
+class KpiValueAdmin(HistoryAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "kpi",
         "period_label",
@@ -55,12 +56,3 @@ class KpiValueAdmin(SimpleHistoryAdmin):
     list_filter = ["kpi__plan", "status", "computed_rag"]
     list_select_related = ["kpi", "recorded_by", "corrects__kpi"]
     search_fields = ["kpi__code", "period_label"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -36,3 +36,17 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(self.delete_message)
+
+
+class HistoryAdminMixin:
+    """A history table in the Django admin: listed and shown, never added, changed or deleted
+    there (its rows are written by the services that own them)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
