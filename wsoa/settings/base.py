@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "kpis",
     # On top of the others: every file format (plans, meetings, KPIs).
     "formats",
+    # On top of everything: generated data for benchmarks and demos.
+    "sampledata",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +91,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Keep connections between requests, and check one before reusing it: a database restart then
+# costs no more than the requests in flight.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ---------------------------------------------------------------------
