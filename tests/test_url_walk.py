@@ -76,6 +76,7 @@ class Rule:
 RULES = {
     "home": Rule(in_area=False, reads_only=True),
     "login": Rule(in_area=False, public=True),
+    "accessibility": Rule(in_area=False, public=True, reads_only=True),
     "logout": Rule(in_area=False),
     "password_change": Rule(in_area=False, own_account=True),
     "password_change_done": Rule(in_area=False, reads_only=True),

@@ -25,6 +25,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("", include("formats.urls")),
     path("", include("actions.urls")),
     path("", include("governance.urls")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
@@ -46,3 +47,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "wsoa/home.html",
         {"plans": plans, "can_load_plans": permissions.can_load_plans(request.user)},
     )
+
+
+@login_not_required
+@require_safe
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement: linked from every page's footer, readable signed out."""
+    return render(request, "wsoa/accessibility.html")

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wsoa.context_processors.service",
+                "wsoa.context_processors.navigation",
                 "csp.context_processors.nonce",
             ],
         },
