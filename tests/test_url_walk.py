@@ -77,6 +77,10 @@ RULES = {
     "home": Rule(in_area=False, reads_only=True),
     "login": Rule(in_area=False, public=True),
     "accessibility": Rule(in_area=False, public=True, reads_only=True),
+    "password_reset": Rule(in_area=False, public=True),
+    "password_reset_done": Rule(in_area=False, public=True, reads_only=True),
+    "password_reset_confirm": Rule(("reset_uid", "reset_token"), in_area=False, public=True),
+    "password_reset_complete": Rule(in_area=False, public=True, reads_only=True),
     "logout": Rule(in_area=False),
     "password_change": Rule(in_area=False, own_account=True),
     "password_change_done": Rule(in_area=False, reads_only=True),
@@ -124,6 +128,8 @@ RULES = {
 
 # The URL kwarg each world attribute fills (world attribute → kwarg name).
 KWARG_NAMES = {
+    "reset_uid": "uidb64",
+    "reset_token": "token",
     "forward_item_pk": "item_pk",
     "meeting_action_pk": "action_pk",
     "agenda_item_pk": "item_pk",
@@ -205,6 +211,8 @@ def world(db, settings):
         kpi_pk=kpi.pk,
         value_pk=value.pk,
         export_format="csv",
+        reset_uid="MQ",
+        reset_token="set-password",
     )
 
 

@@ -306,3 +306,38 @@ def test_rating_colours_style_block_carries_the_nonce(client, plan, member_of):
     nonce = re.search(r"'nonce-([^']+)'", " ".join(directives["style-src"]))[1]
     assert f'<style nonce="{nonce}">' in response.text
     assert "<style>" not in response.text
+
+
+# --- Password reset by email ------------------------------------------------------------
+
+
+def test_a_forgotten_password_is_reset_through_a_single_use_emailed_link(client):
+    import re
+
+    from django.core import mail
+
+    user = UserFactory(username="dana", email="dana@example.org")
+    assert "Forgotten your password?" in client.get(reverse("login")).text
+    response = client.post(reverse("password_reset"), {"email": "dana@example.org"})
+    assert response.status_code == 302
+    [email] = mail.outbox
+    assert email.to == ["dana@example.org"]
+    link = re.search(r"https?://[^/]+(/account/password/reset/[^\s]+/)", email.body).group(1)
+
+    form = client.get(link, follow=True)
+    assert "Choose a new password" in form.text
+    new = "a sturdy new passphrase"
+    done = client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)
+    again = client.get(link, follow=True)
+    assert "This link no longer works" in again.text
+
+
+def test_a_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client):
+    from django.core import mail
+
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"}, follow=True)
+    assert "Check your email" in response.text
+    assert mail.outbox == []
