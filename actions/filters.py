@@ -147,17 +147,19 @@ class ActionRegisterFilter(django_filters.FilterSet):
         return queryset.filter(text)
 
     def filter_rating(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """By the rating shown: the action's own, else derived from its milestones."""
         if value == UNRATED:
-            return queryset.filter(current_level_id__isnull=True)
-        return queryset.filter(current_level_id=int(value))
+            return queryset.filter(current_shown_level_id__isnull=True)
+        return queryset.filter(current_shown_level_id=int(value))
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        """Due before today and not at the scheme's complete level (as `Action.is_overdue`)."""
+        """Due before today and the rating shown not at the scheme's complete level (as
+        `Action.is_overdue`; a derived complete rating completes)."""
         if not value:
             return queryset
         complete = [level.pk for level in self.levels if level.is_complete]
         return queryset.filter(due_date__lt=self.today).filter(
-            Q(current_level_id__isnull=True) | ~Q(current_level_id__in=complete)
+            Q(current_shown_level_id__isnull=True) | ~Q(current_shown_level_id__in=complete)
         )
 
     def filter_stale(self, queryset: QuerySet, name: str, value: int | None) -> QuerySet:

@@ -8,7 +8,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
-from django.utils import timezone
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import dateformat, timezone
+from django.utils.safestring import SafeString
 
 from actions import status
 from actions.status import (
@@ -16,8 +18,18 @@ from actions.status import (
     NEWEST_RECORDED_FIRST,
     UpdateKind,
 )
+from wsoa.formatting import text_as_html
 from wsoa.history import AppendOnlyError, AppendOnlyModel  # noqa: F401 - AppendOnlyError for callers
-from wsoa.models import Board, Concern, Outcome, Plan, Post, RatingLevel, TimeStampedModel
+from wsoa.models import (
+    Board,
+    Concern,
+    Outcome,
+    Plan,
+    Post,
+    RatingLevel,
+    TimeStampedModel,
+)
+from wsoa.timescales import parse_timescale
 
 
 class Resource(models.TextChoices):
@@ -98,24 +110,70 @@ class ActionQuerySet(StatusQuerySet):
         return self.with_status(prefix="current", fields=("level_id", "kind", "effective_on"))
 
     def with_last_recorded(self, *, known_by: datetime.datetime | None = None) -> ActionQuerySet:
-        """Annotate `last_update_at`: when anything was last recorded on the action (the newest
-        `recorded_at` of its updates; a back-dated correction recorded today is an update
-        today). "Stale" compares this with the board's last meeting."""
-        newest = StatusUpdate.objects.filter(action=OuterRef("pk"))
-        if known_by is not None:
-            newest = newest.filter(recorded_at__lte=known_by)
-        newest = newest.newest_recorded_first()
-        return self.annotate(last_update_at=Subquery(newest.values("recorded_at")[:1]))
+        """Annotate `last_update_at`: when anything was last recorded on the action or on one
+        of its milestones (the newest `recorded_at`; a back-dated correction recorded today is
+        an update today). "Stale" compares this with the board's last meeting."""
+
+        def newest(**outer):
+            updates = StatusUpdate.objects.filter(**outer)
+            if known_by is not None:
+                updates = updates.filter(recorded_at__lte=known_by)
+            return Subquery(updates.newest_recorded_first().values("recorded_at")[:1])
+
+        # Two index-friendly subqueries rather than one OR; SQLite's MAX() of a NULL is NULL,
+        # so either side alone stands in when the other has no update.
+        on_action = newest(action=OuterRef("pk"))
+        on_milestones = newest(milestone__action=OuterRef("pk"))
+        return self.annotate(
+            last_update_at=Coalesce(Greatest(on_action, on_milestones), on_action, on_milestones)
+        )
+
+
+class DatePrecision(models.TextChoices):
+    """How exactly the plan gives a due date: the stored date is the last day it allows."""
+
+    DAY = "day", "A day"  # 14/1/19, 2019-01-14
+    MONTH = "month", "A month"  # Nov 2019, by end of March 2020
+    TEXT = "text", "Words"  # Autumn term 2019, Q3 2021/22, 2019
+
+
+def written_date_precision(text: str) -> str:
+    """The precision of the due date derived from `text` by wsoa.timescales ("" if none)."""
+    parsed = parse_timescale(text)
+    if parsed.due is None:
+        return ""
+    if parsed.reading.startswith("due on "):
+        return DatePrecision.DAY
+    # "due at the end of November 2019" (a month); "…of 2019 (31 December 2019)" is a year.
+    words = parsed.reading.removeprefix("due at the end of ").split()
+    if parsed.reading.startswith("due at the end of ") and len(words) == 2 and words[0].isalpha():
+        return DatePrecision.MONTH
+    return DatePrecision.TEXT
 
 
 class KeepsOriginalDueDate(models.Model):
     """An action's or milestone's due date and the one first agreed, which slippage is
     measured from. Later moves go through `actions.services.due_date_change`, which records
-    them (a DueDateChange)."""
+    them (a DueDateChange).
+
+    A plan often gives only a month or a term ("Nov 2019", "Autumn term 2019"): `due_date` is
+    then the last day it allows (what "overdue" needs), `due_date_precision` says how exact
+    it is and `due_date_as_written` keeps the words, which is what pages show."""
 
     due_date = models.DateField(null=True, blank=True)
     original_due_date = models.DateField(
         null=True, blank=True, help_text="The due date first agreed: slippage is measured from it."
+    )
+    due_date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        blank=True,
+        help_text="How exactly the plan gives the due date.",
+    )
+    due_date_as_written = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The words the due date was derived from, as written (empty for a date).",
     )
 
     class Meta:
@@ -131,6 +189,30 @@ class KeepsOriginalDueDate(models.Model):
         if self.due_date and self.original_due_date and self.due_date != self.original_due_date:
             return (self.due_date - self.original_due_date).days
         return None
+
+    @property
+    def is_due_date_as_written(self) -> bool:
+        """The words still give the due date (a moved due date is a day of its own)."""
+        return bool(
+            self.due_date
+            and self.due_date_as_written
+            and parse_timescale(self.due_date_as_written).due == self.due_date
+        )
+
+    @property
+    def due_date_display(self) -> str:
+        """The due date as the plan gives it: "Nov 2019", "Autumn term 2019", never a day
+        the plan did not write; "14 Jan 2019" for a day. "" when there is none."""
+        if self.due_date is None:
+            return ""
+        if self.is_due_date_as_written:
+            return self.due_date_as_written
+        # A month without its words (set in the admin, say) still reads as a month, as long
+        # as the date is a month's end; a due date moved to a day shows that day.
+        month_end = (self.due_date + datetime.timedelta(days=1)).day == 1
+        if self.due_date_precision == DatePrecision.MONTH and month_end:
+            return dateformat.format(self.due_date, "M Y")
+        return dateformat.format(self.due_date, "j M Y")
 
 
 class Action(KeepsOriginalDueDate, TimeStampedModel):
@@ -148,6 +230,11 @@ class Action(KeepsOriginalDueDate, TimeStampedModel):
     resource = models.CharField(max_length=10, choices=Resource.choices, default=Resource.UNKNOWN)
     timescale = models.CharField(max_length=300, blank=True, help_text="As written in the plan.")
     starts_on = models.DateField(null=True, blank=True)
+    transcriber_note = models.TextField(
+        blank=True,
+        help_text="A remark by whoever transcribed the plan: shown to administrators, never "
+        "as the plan's text.",
+    )
     objects = ActionQuerySet.as_manager()
 
     class Meta:
@@ -165,6 +252,14 @@ class Action(KeepsOriginalDueDate, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.ref} {self.description[:60]}"
+
+    @property
+    def description_html(self) -> SafeString:
+        return text_as_html(self.description)
+
+    @property
+    def success_measures_html(self) -> list[SafeString]:
+        return [text_as_html(text) for text in self.success_measures]
 
     # The rules themselves are in actions.status; these read the `current_*` annotations
     # (`with_current_status()` plus `current_level` from `attach_current_levels`).
@@ -203,6 +298,11 @@ class Milestone(KeepsOriginalDueDate, TimeStampedModel):
     description = models.TextField()
     deadline = models.CharField(max_length=300, blank=True, help_text="As written in the plan.")
     completed_on = models.DateField(null=True, blank=True)
+    transcriber_note = models.TextField(
+        blank=True,
+        help_text="A remark by whoever transcribed the plan: shown to administrators, never "
+        "as the plan's text.",
+    )
 
     objects = MilestoneQuerySet.as_manager()
 
@@ -211,6 +311,10 @@ class Milestone(KeepsOriginalDueDate, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    @property
+    def description_html(self) -> SafeString:
+        return text_as_html(self.description)
 
 
 class StatusUpdateQuerySet(models.QuerySet):

@@ -20,6 +20,9 @@ docs/status.md says the same in the users' words.
   after the meeting counts as an update). Complete and proposed actions are never stale.
   Which meeting is "the board's last meeting before D" is governance's to say
   (`governance.meetings.last_meetings_before`); this module only compares.
+- **Derived rating** ("from milestones"): an action with no rating of its own (no status
+  update with a level, as at the day) is shown the rating its milestones give it,
+  `derived_from_milestones`. Never stored; every surface says "(from milestones)".
 - **Movement** between two ratings: first rated (unrated before), improved or worsened by
   the levels' rank (rank 1 is the worst), unchanged. Reaching the complete level is not
   "improved": it is a completion (proposed or signed off), listed as such.
@@ -28,6 +31,7 @@ docs/status.md says the same in the users' words.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import models
 from django.utils import timezone
@@ -45,7 +49,13 @@ class UpdateKind(models.TextChoices):
 # COMPLETION_SIGNED_OFF update (by a programme lead who did not propose it), or the plan
 # document itself, completes.
 PROPOSING_KINDS = frozenset({UpdateKind.PROGRESS, UpdateKind.CORRECTION})
-COMPLETING_KINDS = frozenset({UpdateKind.COMPLETION_SIGNED_OFF, UpdateKind.IMPORTED})
+# The "kind" of a rating derived from milestones: not an update kind (nothing is stored), but
+# it stands where one would so every rule below reads a derived rating the same way. Every
+# milestone complete completes the action (see `derived_from_milestones`).
+FROM_MILESTONES = "from_milestones"
+COMPLETING_KINDS = frozenset(
+    {UpdateKind.COMPLETION_SIGNED_OFF, UpdateKind.IMPORTED, FROM_MILESTONES}
+)
 
 # "The latest update": by effective date, then by when it was recorded.
 LATEST_FIRST = ("-effective_on", "-recorded_at", "-pk")
@@ -57,6 +67,9 @@ NEWEST_RECORDED_FIRST = ("-recorded_at", "-pk")
 PROPOSED = "proposed"
 PROPOSED_LABEL = "Completion proposed"
 UNRATED_LABEL = "Not yet rated"
+# How a derived rating is marked, in words: on screen, and in downloads.
+DERIVED_MARK = "(from milestones)"
+DERIVED_EXPORT_MARK = "(derived from milestones)"
 
 
 class _ProposedColumn:
@@ -117,6 +130,78 @@ def is_stale(
     if board_met_at is None or is_closed(level, kind):
         return False
     return last_recorded_at is None or last_recorded_at < board_met_at
+
+
+# --- The rating derived from milestones ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MilestoneRating:
+    """A milestone as the derived rating reads it: its rating as at the day (a level or None),
+    and whether it was completed by then (its completion date on or before the day)."""
+
+    level: object | None
+    is_completed: bool = False
+
+    @property
+    def is_done(self) -> bool:
+        """Completed, or rated at the complete level."""
+        return self.is_completed or bool(self.level is not None and self.level.is_complete)
+
+
+def derived_from_milestones(milestones, *, complete_level):
+    """The rating an action with no rating of its own takes from its milestones (a level, or
+    None for not yet rated). `milestones` are MilestoneRatings; `complete_level` is the
+    scheme's complete level (or None).
+
+    1. No milestones: not yet rated.
+    2. Some milestone still open (not completed, not rated complete) has a rating: the worst
+       of those ratings (lowest rank). Finished milestones do not lift the rating of the work
+       still to do, and one red milestone is what the board must see.
+    3. Every milestone done: the complete level (the action counts as complete: every part
+       of it has been delivered; the mark "(from milestones)" says no one signed it off).
+    4. Otherwise (open milestones, none rated): not yet rated: nobody has rated the work left.
+
+    `actions.selectors.with_rating_shown` is the same rule as SQL, so the register can filter
+    and sort by it; tests/actions/test_derived_rating.py holds the two to the same cases.
+    """
+    milestones = list(milestones)
+    if not milestones:
+        return None
+    open_rated = [m.level for m in milestones if not m.is_done and m.level is not None]
+    if open_rated:
+        return min(open_rated, key=lambda level: level.rank)
+    if all(m.is_done for m in milestones):
+        return complete_level
+    return None
+
+
+def rating_shown(own_level, own_kind, *, has_own_rating: bool, derived_level):
+    """(level, kind, is_derived): the rating every surface shows. An action's own rating
+    (any update with a level, as at the day) always wins, even when its latest update has
+    none; only an action never rated takes the derived rating."""
+    if has_own_rating or derived_level is None:
+        return own_level, own_kind, False
+    return derived_level, FROM_MILESTONES, True
+
+
+def rating_shown_from(levels: dict, *, level_id, kind, derived_level_id):
+    """`rating_shown` for rows read as values: `levels` maps level pks to levels; the ids come
+    from `with_status` and `actions.selectors.with_rating_shown` (as at the same day)."""
+    own = levels.get(level_id)
+    return rating_shown(
+        own, kind, has_own_rating=own is not None, derived_level=levels.get(derived_level_id)
+    )
+
+
+def rating_text(level, *, is_derived: bool = False, export: bool = False) -> str:
+    """A rating in words: "Amber", "Amber (from milestones)", "Not yet rated"; in a download
+    "Amber (derived from milestones)"."""
+    if level is None:
+        return UNRATED_LABEL
+    if not is_derived:
+        return level.label
+    return f"{level.label} {DERIVED_EXPORT_MARK if export else DERIVED_MARK}"
 
 
 class Movement(models.TextChoices):

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from actions import status
 from actions.models import Action
+from actions.selectors import attach_shown_ratings
 from wsoa.formatting import rating_tag
 from wsoa.models import Plan, RatingLevel
 
@@ -42,7 +44,8 @@ class ActionRegisterTable(tables.Table):
     leads = tables.Column("Leads", orderable=False, empty_values=())
     boards = tables.Column("Board", orderable=False, empty_values=())
     due_date = tables.Column("Due", default="")
-    rating = tables.Column("Current rating", accessor="current_level_id", empty_values=())
+    # The rating shown: the action's own, else derived from its milestones (marked so).
+    rating = tables.Column("Current rating", accessor="current_shown_level_id", empty_values=())
     last_updated = tables.Column("Last updated", accessor="last_update_at", empty_values=())
 
     # In downloads only: what a spreadsheet user filters on.
@@ -69,8 +72,9 @@ class ActionRegisterTable(tables.Table):
     # --- helpers -----------------------------------------------------------------------------
 
     def _level(self, record: Action) -> RatingLevel | None:
-        if not hasattr(record, "current_level"):
-            record.current_level = self.levels.get(record.current_level_id)
+        """The rating shown (`attach_shown_ratings`), so "overdue" and "complete" follow it."""
+        if not hasattr(record, "is_rating_derived"):
+            attach_shown_ratings([record], self.levels)
         return record.current_level
 
     # --- on screen ---------------------------------------------------------------------------
@@ -120,6 +124,8 @@ class ActionRegisterTable(tables.Table):
     def render_rating(self, record: Action):
         level = self._level(record)
         tag = rating_tag(level)
+        if record.is_rating_derived:
+            tag = format_html('{} <span class="wsoa-derived">{}</span>', tag, status.DERIVED_MARK)
         if record.is_completion_proposed:
             return format_html(
                 '{}<br><strong class="govuk-tag govuk-tag--yellow">Completion proposed</strong>',
@@ -160,7 +166,7 @@ class ActionRegisterTable(tables.Table):
 
     def value_rating(self, record: Action) -> str:
         level = self._level(record)
-        return level.label if level else "Not yet rated"
+        return status.rating_text(level, is_derived=record.is_rating_derived, export=True)
 
     def value_completion_proposed(self, record: Action) -> str:
         self._level(record)
@@ -178,7 +184,9 @@ class ActionRegisterTable(tables.Table):
         """By the scheme's rank (worst first), unrated last either way."""
         if not self.levels:
             return queryset.order_by(*DOCUMENT_ORDER), True
-        ranks = [When(current_level_id=pk, then=Value(lvl.rank)) for pk, lvl in self.levels.items()]
+        ranks = [
+            When(current_shown_level_id=pk, then=Value(lvl.rank)) for pk, lvl in self.levels.items()
+        ]
         rank = Case(*ranks, default=None, output_field=IntegerField())
         return _ordered(queryset, rank, is_descending)
 

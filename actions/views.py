@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -29,14 +30,13 @@ class ActionMixin(PlanMixin):
     @cached_property
     def action(self) -> Action:
         queryset = (
-            Action.objects.for_plan(self.plan)
-            .with_current_status()
+            selectors.with_rating_shown(Action.objects.for_plan(self.plan).with_current_status())
             .select_related("concern", "outcome")
             .prefetch_related("leads__holder", "boards")
         )
         action = get_object_or_404(queryset, pk=self.kwargs["action_pk"])
         action.plan = self.plan
-        attach_current_levels([action], self.levels)
+        selectors.attach_shown_ratings([action], self.levels)
         return action
 
     def get_context_data(self, **kwargs):
@@ -52,30 +52,37 @@ class ActionMixin(PlanMixin):
 @dataclass
 class TimelineEntry:
     when: object
-    kind: str  # "update" or "due_date"
+    kind: str  # "update", "milestone_update" or "due_date"
     update: StatusUpdate | None = None
     previous_level: object = None
     change: DueDateChange | None = None
+    milestone: Milestone | None = None
 
 
 def action_timeline(action: Action) -> list[TimelineEntry]:
-    """Every status update and due-date change of an action (and its milestones), newest
-    first, each update with the rating it moved from."""
+    """Every status update and due-date change of an action and of its milestones, newest
+    first, each update with the rating its action or milestone moved from. Milestone updates
+    are interleaved with the action's own, in the same order (by effective date, then when
+    recorded): where an area rates milestones, not actions, they are its progress."""
     updates = list(
-        StatusUpdate.objects.filter(action=action)
-        .select_related("level", "author", "corrects__level")
+        StatusUpdate.objects.filter(Q(action=action) | Q(milestone__action=action))
+        .select_related("level", "author", "corrects__level", "milestone")
         .prefetch_related("evidence")
         .order_by("effective_on", "recorded_at", "pk")
     )
     entries = []
-    previous = None
+    previous: dict[int | None, object] = {}  # the last level of the action (None) or milestone
     for update in updates:
         entries.append(
             TimelineEntry(
-                when=update.recorded_at, kind="update", update=update, previous_level=previous
+                when=update.recorded_at,
+                kind="milestone_update" if update.milestone_id else "update",
+                update=update,
+                previous_level=previous.get(update.milestone_id),
+                milestone=update.milestone,
             )
         )
-        previous = update.level
+        previous[update.milestone_id] = update.level
     changes = DueDateChange.objects.filter(action=action).select_related("changed_by")
     milestone_changes = DueDateChange.objects.filter(milestone__action=action).select_related(
         "changed_by", "milestone"
@@ -88,8 +95,8 @@ def action_timeline(action: Action) -> list[TimelineEntry]:
     # Newest first by effective date for updates; due-date changes by when they were made.
     def sort_key(entry):
         if entry.update:
-            return (entry.update.effective_on, entry.update.recorded_at)
-        return (timezone.localdate(entry.change.changed_at), entry.change.changed_at)
+            return (entry.update.effective_on, entry.update.recorded_at, entry.update.pk)
+        return (timezone.localdate(entry.change.changed_at), entry.change.changed_at, 0)
 
     return sorted(entries, key=sort_key, reverse=True)
 

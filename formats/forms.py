@@ -8,6 +8,9 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from kpis.choices import YearConvention
+from wsoa.dates import validate_date_in_range
+
 
 class PlanUploadForm(forms.Form):
     plan_file = forms.FileField(
@@ -62,6 +65,20 @@ class KpiImportForm(forms.Form):
         help_text="A CSV (UTF-8) or Excel .xlsx file with the columns below.",
         error_messages={"required": "Choose a CSV or XLSX file", "empty": "The file is empty"},
     )
+    year_convention = forms.ChoiceField(
+        label="How are years like 2021/22 written in this file?",
+        choices=[("", "Not stated: each KPI's own, else financial years"), *YearConvention.choices],
+        required=False,
+        help_text="A KPI's own year convention, or a year_convention column, wins over this.",
+    )
+    as_at = forms.DateField(
+        label='"As at" date of the file (optional)',
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        validators=[validate_date_in_range],
+        help_text="For example 31/12/2021: where a year to date that does not say ends.",
+        error_messages={"invalid": "Enter the date like 31/12/2021"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,6 +86,9 @@ class KpiImportForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field("file"),
+            Field.select("year_convention"),
+            Field.text("as_at", field_width=10),
             HTML(""),
+            Submit("check", "Check the file", css_class="govuk-button--secondary"),
             Submit("upload", "Import values"),
         )

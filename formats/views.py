@@ -126,16 +126,44 @@ class KpiImportView(PlanMixin, FormView):
         if upload.size > KPI_UPLOAD_MAX_BYTES:
             form.add_error("file", "The file is too big: the largest accepted is 5 MB")
             return self.form_invalid(form)
+        is_check = "check" in self.request.POST
         try:
             result = kpi_values_import(
-                user=self.request.user, raw=upload.read(), name=upload.name, plan=self.plan
+                user=self.request.user,
+                raw=upload.read(),
+                name=upload.name,
+                plan=self.plan,
+                dry_run=is_check,
+                year_convention=form.cleaned_data.get("year_convention") or "",
+                as_at=form.cleaned_data.get("as_at"),
             )
         except ImportFileError as exc:
             form.add_error("file", f"{upload.name} was not imported: fix the problems listed")
             return self.render_to_response(
-                self.get_context_data(form=form, problems=exc.problems, file_name=upload.name)
+                self.get_context_data(
+                    form=form,
+                    problems=exc.problems,
+                    file_name=upload.name,
+                    readings=getattr(exc, "readings", []),
+                    skipped=getattr(exc, "skipped", []),
+                    file_notes=getattr(exc, "notes", []),
+                )
+            )
+        if is_check:
+            # The check step: how every row was read, before anything is written.
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form,
+                    checked=result,
+                    file_name=upload.name,
+                    readings=result.readings,
+                    skipped=result.skipped,
+                    file_notes=result.notes,
+                )
             )
         messages.success(self.request, f"Imported {upload.name}: {result.summary()}.")
+        for change in result.changes:
+            messages.info(self.request, f"Corrected: {change}")
         return redirect(reverse("kpi-dataset", args=[self.plan.pk]))
 
     def get_context_data(self, **kwargs):

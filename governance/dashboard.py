@@ -3,10 +3,11 @@
 The live page renders it, and issuing a board pack stores exactly that snapshot, so a pack is
 the dashboard as it was, never recomputed. This module computes the figures as plain rows and
 hands them to `governance.snapshot.build_snapshot`, the one place the typed, versioned schema
-is made. Every rule it applies is someone else's: ratings as at
-a day and what "complete", "proposed", "overdue", "stale" and "worsened" mean are
-actions.status; which actions a board oversees is `Action.objects.overseen_by`; which meeting
-it compares with is governance.meetings. See docs/status.md.
+is made. Every rule it applies is someone else's: ratings as at a day, the rating derived
+from milestones (for an action with none of its own) and what "complete", "proposed",
+"overdue", "stale" and "worsened" mean are actions.status; which actions a board oversees is
+`Action.objects.overseen_by`; which meeting it compares with is governance.meetings.
+See docs/status.md.
 
 Every figure is computed with subquery annotations in a fixed number of queries, whatever
 the number of actions, updates or meetings.
@@ -25,6 +26,7 @@ from django.utils import timezone
 
 from actions import status
 from actions.models import Action, DueDateChange, Milestone, StatusUpdate
+from actions.selectors import with_rating_shown
 from actions.status import UpdateKind
 from governance.meetings import last_meeting_before
 from governance.models import Meeting, MeetingAction, MeetingActionStatus
@@ -43,6 +45,7 @@ SINCE_ACTION_SECTIONS = (
     ("improved", "Rating improved"),
     ("proposed", "Completion proposed"),
     ("signed_off", "Completion signed off"),
+    ("completed_by_milestones", "Complete: every milestone done"),
     ("sent_back", "Completion sent back"),
 )
 
@@ -111,8 +114,11 @@ def _action_row(action) -> dict:
             "concern_number": action.concern_number,
             "leads": action.leads,
             "due_date": action.due_as_at,
-            "level": action.now_level_id,
-            "previous_level": action.before_level_id,
+            # The rating shown: the action's own, else derived from its milestones.
+            "level": action.level.pk if action.level else None,
+            "derived": action.is_derived,
+            "previous_level": action.before_level.pk if action.before_level else None,
+            "previous_derived": action.before_is_derived,
             "kind": action.now_kind,
             "last_update_on": action.now_on,
             "narrative": action.now_narrative or "",
@@ -271,13 +277,17 @@ def _dashboard_actions(board, *, window: SinceWindow, levels) -> list[SimpleName
     light rows: values(), not model instances, so a thousand actions stay cheap."""
     as_at, known_by = window.as_at, window.known_by
     queryset = board_actions(board).with_status(on=as_at, known_by=known_by, prefix="now")
+    queryset = with_rating_shown(queryset, on=as_at, known_by=known_by, prefix="now")
     queryset = queryset.with_last_recorded(known_by=window.end)
     queryset = with_due_date_as_at(queryset, on=as_at, known_by=known_by, subject="action")
     annotations = ["due_as_at", "now_level_id", "now_kind", "now_on", "now_narrative"]
-    annotations.append("last_update_at")
+    annotations += ["last_update_at", "now_derived_level_id"]
     if window.exists:
         queryset = queryset.with_status(
             on=window.previous_on, known_by=known_by, prefix="before", fields=["level_id", "kind"]
+        )
+        queryset = with_rating_shown(
+            queryset, on=window.previous_on, known_by=known_by, prefix="before"
         )
         in_window = (
             StatusUpdate.objects.filter(action=OuterRef("pk"))
@@ -289,6 +299,7 @@ def _dashboard_actions(board, *, window: SinceWindow, levels) -> list[SimpleName
             sent_back_since=Exists(in_window.filter(kind=UpdateKind.COMPLETION_SENT_BACK)),
         )
         annotations += ["before_level_id", "before_kind", "signed_off_since", "sent_back_since"]
+        annotations.append("before_derived_level_id")
     rows = queryset.order_by("plan_id", "concern__number", "position", "pk").values(
         *ACTION_FIELDS, *annotations
     )
@@ -303,6 +314,7 @@ def _dashboard_actions(board, *, window: SinceWindow, levels) -> list[SimpleName
     for row in rows:
         row.setdefault("before_level_id", None)
         row.setdefault("before_kind", None)
+        row.setdefault("before_derived_level_id", None)
         row.setdefault("signed_off_since", False)
         row.setdefault("sent_back_since", False)
         row["concern_number"] = row.pop("concern__number")
@@ -312,8 +324,23 @@ def _dashboard_actions(board, *, window: SinceWindow, levels) -> list[SimpleName
         row["plan_scheme_id"] = row.pop("plan__rating_scheme_id")
         row["leads"] = "; ".join(leads[row["pk"]])
         action = SimpleNamespace(**row)
-        action.level = levels.get(action.now_level_id)
-        action.before_level = levels.get(action.before_level_id)
+        # What every list and count uses: the rating shown (actions.status.rating_shown), with
+        # the kind FROM_MILESTONES where it is derived, so "complete", "overdue", "stale" and
+        # the movements follow it.
+        action.level, action.now_kind, action.is_derived = status.rating_shown_from(
+            levels,
+            level_id=action.now_level_id,
+            kind=action.now_kind,
+            derived_level_id=action.now_derived_level_id,
+        )
+        action.before_level, action.before_kind, action.before_is_derived = (
+            status.rating_shown_from(
+                levels,
+                level_id=action.before_level_id,
+                kind=action.before_kind,
+                derived_level_id=action.before_derived_level_id,
+            )
+        )
         result.append(action)
     return result
 
@@ -377,6 +404,8 @@ def _since_last_meeting(actions, milestones, changes, window: SinceWindow) -> di
         )
         if moved in movement_sections:
             sections[movement_sections[moved]].append(_action_row(action))
+        elif moved == status.Movement.COMPLETION and action.is_derived:
+            sections["completed_by_milestones"].append(_action_row(action))
         proposed = status.is_completion_proposed(action.level, action.now_kind)
         if proposed and action.now_on and action.now_on > window.previous_on:
             sections["proposed"].append(_action_row(action))

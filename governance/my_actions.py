@@ -16,10 +16,9 @@ from django.utils import dateformat, timezone
 
 from actions import status
 from actions.models import Action, Milestone
-from actions.selectors import document_order
+from actions.selectors import attach_shown_ratings, document_order, with_rating_shown
 from governance.meetings import with_board_last_met
 from wsoa.models import Board, Concern, Plan, Post, RatingLevel
-from wsoa.selectors import attach_current_levels
 
 MILESTONE_HORIZON_DAYS = 30
 
@@ -162,11 +161,9 @@ def actions_led_by(user, *, today: datetime.date | None = None) -> QuerySet[Acti
     anything was last recorded and when a board overseeing it last met before `today`."""
     led = Action.leads.through.objects.filter(post__holder=user).values("action_id")
     visible_plans = Plan.objects.visible_to(user).values("pk")
-    actions = (
-        Action.objects.filter(pk__in=led, plan__in=visible_plans)
-        .with_current_status()
-        .with_last_recorded()
-    )
+    actions = with_rating_shown(
+        Action.objects.filter(pk__in=led, plan__in=visible_plans).with_current_status()
+    ).with_last_recorded()
     return (
         with_board_last_met(actions, day=today or timezone.localdate())
         .select_related("plan__area", "concern", "outcome")
@@ -214,7 +211,8 @@ def my_actions(user, *, today: datetime.date | None = None) -> MyActions:
     if actions:
         scheme_ids = {action.plan.rating_scheme_id for action in actions}
         levels = list(RatingLevel.objects.filter(scheme_id__in=scheme_ids).order_by("rank"))
-        attach_current_levels(actions, {level.pk: level for level in levels})
+        # The rating shown: the action's own, else derived from its milestones.
+        attach_shown_ratings(actions, {level.pk: level for level in levels})
 
     attentions = needs_attention(actions, today=today)
 

@@ -11,6 +11,7 @@ import io
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from actions.status import rating_text
 from governance.dashboard import SINCE_ACTION_SECTIONS
 from governance.models import BoardPack
 from governance.presenters import levels_for_display, present_dashboard
@@ -74,9 +75,9 @@ def render_xlsx(pack: BoardPack) -> bytes:
     levels = levels_for_display(snap)
     bold = Font(bold=True)
 
-    def label(level_id) -> str:
+    def label(level_id, derived: bool = False) -> str:
         level = levels.get(str(level_id)) if level_id is not None else None
-        return level.label if level else "Not yet rated"
+        return rating_text(level, is_derived=derived, export=True)
 
     def paint(cell, level_id) -> None:
         level = levels.get(str(level_id)) if level_id is not None else None
@@ -140,6 +141,15 @@ def render_xlsx(pack: BoardPack) -> bytes:
         _append(ws, ["Total", *[c.count for c in plan.totals], plan.total])
         for cell in ws[ws.max_row]:
             cell.font = bold
+        if plan.derived:
+            _append(
+                ws,
+                [
+                    "Of which rated from their milestones (no rating of their own)",
+                    *[c.derived for c in plan.totals],
+                    plan.derived,
+                ],
+            )
         _append(ws, [])
     ws.column_dimensions["A"].width = 60
     if not snap.plans:
@@ -155,8 +165,8 @@ def render_xlsx(pack: BoardPack) -> bytes:
                 (_date(r.due_date), "-"),
             ]
             if previous:
-                values.append((label(r.previous_level), r.previous_level))
-            values.append((label(r.level), r.level))
+                values.append((label(r.previous_level, r.previous_derived), r.previous_level))
+            values.append((label(r.level, r.derived), r.level))
             values.append((_date(r.last_update_on), "-"))
             if narrative:
                 values.append((r.narrative, "-"))
@@ -174,8 +184,8 @@ def render_xlsx(pack: BoardPack) -> bytes:
                         (title, "-"),
                         (r.ref, "-"),
                         (r.description, "-"),
-                        (label(r.previous_level), r.previous_level),
-                        (label(r.level), r.level),
+                        (label(r.previous_level, r.previous_derived), r.previous_level),
+                        (label(r.level, r.derived), r.level),
                     ],
                 )
         for m in sections.milestones_completed:

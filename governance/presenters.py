@@ -12,8 +12,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from actions.status import DERIVED_MARK
 from governance.dashboard import SINCE_ACTION_SECTIONS
 from governance.snapshot import ActionRow, MilestoneRow, Snapshot
 from wsoa.formatting import rating_tag
@@ -87,8 +89,12 @@ class _Presenter:
         self.action_url = pattern.replace(str(_PLAN), "{plan}").replace(str(_ACTION), "{action}")
         self.seen: dict[ActionRow, dict] = {}
 
-    def tag(self, level_id) -> str:
-        return self.tags.get(str(level_id), self.unrated_tag) if level_id else self.unrated_tag
+    def tag(self, level_id, derived: bool = False) -> str:
+        tag = self.tags.get(str(level_id), self.unrated_tag) if level_id else self.unrated_tag
+        if derived and level_id:
+            # In words, not colour alone: the action has no rating of its own.
+            return format_html('{} <span class="wsoa-derived">{}</span>', tag, DERIVED_MARK)
+        return tag
 
     def url(self, plan_pk, action_pk) -> str:
         if not (self.live and plan_pk and action_pk):
@@ -105,8 +111,8 @@ class _Presenter:
                 "summary": Truncator(row.description).words(30),
                 "due_display": short_date(row.due_date),
                 "last_update_display": short_date(row.last_update_on) or "Never",
-                "tag": self.tag(row.level),
-                "previous_tag": self.tag(row.previous_level),
+                "tag": self.tag(row.level, row.derived),
+                "previous_tag": self.tag(row.previous_level, row.previous_derived),
             }
         return self.seen[row]
 

@@ -1,8 +1,10 @@
 """The RAG summary of a board's actions: concerns × the plan's levels, as the rows of
 `governance.snapshot.PlanSummary` (the dashboard hands them to `build_snapshot`).
 
-Which column an action counts in is actions.status.summary_column (a completion proposed
-has its own column, never the complete level's).
+Which column an action counts in is actions.status.summary_column of the rating shown (a
+completion proposed has its own column, never the complete level's; an action with no rating
+of its own counts at the rating derived from its milestones, and each cell and plan says how
+many of its actions are so counted).
 """
 
 from __future__ import annotations
@@ -35,15 +37,24 @@ def rag_summary(actions: list[SimpleNamespace], levels: dict[int, RatingLevel]) 
                     "number": action.concern_number,
                     "title": action.concern_title,
                     "counts": defaultdict(int),
+                    "derived": defaultdict(int),
                 },
             )
-            row["counts"][status.summary_column(action.level, action.now_kind)] += 1
+            column = status.summary_column(action.level, action.now_kind)
+            row["counts"][column] += 1
+            if getattr(action, "is_derived", False):
+                row["derived"][column] += 1
         table = []
         column_totals: dict[int | str | None, int] = defaultdict(int)
+        derived_totals: dict[int | str | None, int] = defaultdict(int)
         for row in rows.values():
-            cells = [{"level": col, "count": row["counts"][col]} for col in columns]
+            cells = [
+                {"level": col, "count": row["counts"][col], "derived": row["derived"][col]}
+                for col in columns
+            ]
             for cell in cells:
                 column_totals[cell["level"]] += cell["count"]
+                derived_totals[cell["level"]] += cell["derived"]
             table.append(
                 {
                     "concern_pk": row["concern_pk"],
@@ -60,8 +71,12 @@ def rag_summary(actions: list[SimpleNamespace], levels: dict[int, RatingLevel]) 
                 "concern_label": first.plan_concern_label,
                 "columns": columns,
                 "rows": table,
-                "totals": [{"level": col, "count": column_totals[col]} for col in columns],
+                "totals": [
+                    {"level": col, "count": column_totals[col], "derived": derived_totals[col]}
+                    for col in columns
+                ],
                 "total": len(plan_actions),
+                "derived": sum(1 for a in plan_actions if getattr(a, "is_derived", False)),
             }
         )
     return summaries

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from actions import status
 from actions.models import Action
+from actions.selectors import with_rating_shown
 from governance.models import BoardPack, Meeting, MeetingAction, MeetingActionStatus
 from wsoa.models import Board, LocalArea, Plan, RatingLevel
 
@@ -61,11 +62,20 @@ def area_board_summaries(areas: QuerySet[LocalArea], *, now: datetime.datetime |
         board_id__in=board_ids
     ).values_list("action_id", "board_id"):
         action_links[action_id].add(board_id)
-    actions = (
+    actions = with_rating_shown(
         Action.objects.filter(plan__area__in=areas)
         .overseen_by(board_ids)
-        .with_status(on=today, fields=["level_id", "kind"])
-        .values("pk", "plan_id", "concern_id", "due_date", "now_level_id", "now_kind")
+        .with_status(on=today, fields=["level_id", "kind"]),
+        on=today,
+        prefix="now",
+    ).values(
+        "pk",
+        "plan_id",
+        "concern_id",
+        "due_date",
+        "now_level_id",
+        "now_kind",
+        "now_derived_level_id",
     )
     plans = {
         plan.pk: plan
@@ -84,7 +94,12 @@ def area_board_summaries(areas: QuerySet[LocalArea], *, now: datetime.datetime |
                 (board_id, row["plan_id"]),
                 {"levels": defaultdict(int), "total": 0, "overdue": 0, "awaiting": 0},
             )
-            level, kind = levels.get(row["now_level_id"]), row["now_kind"]
+            level, kind, _ = status.rating_shown_from(
+                levels,
+                level_id=row["now_level_id"],
+                kind=row["now_kind"],
+                derived_level_id=row["now_derived_level_id"],
+            )
             entry["levels"][status.summary_column(level, kind)] += 1
             entry["total"] += 1
             if status.is_overdue(due_on=row["due_date"], on=today, level=level, kind=kind):

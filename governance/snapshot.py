@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-SNAPSHOT_SCHEMA = 2
+SNAPSHOT_SCHEMA = 3
 
 
 class SnapshotError(ValueError):
@@ -88,8 +88,12 @@ class MeetingInfo(_Record):
 
 @dataclass(frozen=True, kw_only=True)
 class SummaryCell(_Record):
+    """`count` actions in the column; from schema 3, `derived` of them are counted at the
+    rating derived from their milestones (they have none of their own)."""
+
     level: ColumnKey
     count: int
+    derived: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,12 +119,16 @@ class PlanSummary(_Record):
     rows: tuple[SummaryRow, ...]
     totals: tuple[SummaryCell, ...]
     total: int
+    derived: int = 0  # from schema 3: how many of `total` are rated from their milestones
 
 
 @dataclass(frozen=True, kw_only=True)
 class ActionRow(_Record):
     """An action as the lists of the dashboard and the pack show it. `level` and
-    `previous_level` are keys of `Snapshot.levels` (as ints), None for not yet rated."""
+    `previous_level` are keys of `Snapshot.levels` (as ints), None for not yet rated: the
+    rating shown, which from schema 3 may be derived from the action's milestones (it has no
+    rating of its own); `derived` and `previous_derived` say so, and `kind` is then
+    actions.status.FROM_MILESTONES."""
 
     pk: int
     plan_pk: int
@@ -134,6 +142,8 @@ class ActionRow(_Record):
     kind: str | None
     last_update_on: datetime.date | None
     narrative: str
+    derived: bool = False
+    previous_derived: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -171,6 +181,9 @@ class SinceSections(_Record):
     proposed: tuple[ActionRow, ...]
     signed_off: tuple[ActionRow, ...]
     sent_back: tuple[ActionRow, ...]
+    # Complete through its milestones (a derived rating): there is no sign-off to list. Added
+    # within schema 3, so a pack issued before it reads with none.
+    completed_by_milestones: tuple[ActionRow, ...] = ()
     milestones_completed: tuple[MilestoneRow, ...]
     due_dates_moved: tuple[DueDateMove, ...]
 
@@ -349,7 +362,56 @@ def _upgrade_1_to_2(data: dict) -> dict:
     return {**data, "since": since, "schema": 2}
 
 
-UPGRADES: dict[int, Callable[[dict], dict]] = {1: _upgrade_1_to_2}
+# Where schema 2 keeps ActionRows: the "since" lists and the attention lists.
+_SINCE_ACTION_LISTS = ("first_rated", "worsened", "improved", "proposed", "signed_off", "sent_back")
+_ATTENTION_ACTION_LISTS = (
+    "overdue_actions",
+    "no_update_since_last_meeting",
+    "red_amber",
+    "awaiting_sign_off",
+)
+
+
+def _upgrade_2_to_3(data: dict) -> dict:
+    """Schema 3 added ratings derived from milestones: each action row's `derived` and
+    `previous_derived`, each summary cell's `derived` count and each plan's `derived` total.
+
+    Before schema 3 no rating was derived: every rating a schema-2 pack shows is the action's
+    own, so the upgrade says so (False, 0) and changes no rating or count."""
+
+    def rows(items):
+        return [{**row, "derived": False, "previous_derived": False} for row in items]
+
+    def cells(items):
+        return [{**cell, "derived": 0} for cell in items]
+
+    since = dict(_key(data, "since", ""))
+    sections = since.get("sections")
+    if sections:
+        since["sections"] = {
+            **sections,
+            **{key: rows(sections[key]) for key in _SINCE_ACTION_LISTS if key in sections},
+        }
+    attention = dict(_key(data, "attention", ""))
+    for key in _ATTENTION_ACTION_LISTS:
+        if attention.get(key) is not None:
+            attention[key] = rows(attention[key])
+    plans = [
+        {
+            **plan,
+            "derived": 0,
+            "totals": cells(_key(plan, "totals", "plans")),
+            "rows": [
+                {**row, "cells": cells(_key(row, "cells", "plans.rows"))}
+                for row in _key(plan, "rows", "plans")
+            ],
+        }
+        for plan in _key(data, "plans", "")
+    ]
+    return {**data, "since": since, "attention": attention, "plans": plans, "schema": 3}
+
+
+UPGRADES: dict[int, Callable[[dict], dict]] = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3}
 
 
 def _key(data: Any, key: str, path: str) -> Any:

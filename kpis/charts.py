@@ -31,7 +31,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from kpis.formatting import figure, value_text  # noqa: E402
+from kpis.comparison import PeriodKind, period_shape  # noqa: E402
+from kpis.formatting import NO_DATA, UNRELIABLE, figure, missing_text, value_text  # noqa: E402
 from kpis.models import KpiUnit, ValueStatus  # noqa: E402
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -54,43 +55,103 @@ _LOCK = threading.Lock()
 _COUNTER = itertools.count(1)
 
 
+# --- Lines: one per kind of period -------------------------------------------------------
+
+KIND_ORDER = {
+    kind: position
+    for position, kind in enumerate(
+        (
+            PeriodKind.DAY,
+            PeriodKind.MONTH,
+            PeriodKind.QUARTER,
+            PeriodKind.MONTHS,
+            PeriodKind.YEAR,
+            PeriodKind.DAYS,
+        )
+    )
+}
+
+
+def period_lines(series) -> list[tuple[str, list]]:
+    """[(label, values)]: the series split into lines of like-for-like periods
+    (`kpis.comparison.period_shape`), each in period order. Values of different kinds or
+    lengths of period (quarters and full years, overlapping years to date) are never on one
+    line: joined, they would zigzag back and forth in time."""
+    lines: dict[tuple, tuple[str, list]] = {}
+    for value in series:
+        shape = period_shape(value.period_start, value.period_end)
+        lines.setdefault(shape.key, (shape.label, []))[1].append(value)
+    ordered = sorted(lines.items(), key=lambda item: (KIND_ORDER[item[0][0]], str(item[0])))
+    return [
+        (label, sorted(values, key=lambda v: (v.period_start, v.period_end)))
+        for _, (label, values) in ordered
+    ]
+
+
+def _line_of(value, series) -> tuple[str, list]:
+    """(label, values): the line `value` is on, its values like for like with it."""
+    key = period_shape(value.period_start, value.period_end).key
+    same = [v for v in series if period_shape(v.period_start, v.period_end).key == key]
+    return period_lines(same)[0]
+
+
 # --- Text alternatives -------------------------------------------------------------------
 
 
-def _points_text(row) -> list[str]:
-    return [f"{value_text(v, row.kpi)} ({v.period_label})" for v in row.series]
+def _points_text(kpi, values) -> list[str]:
+    return [f"{value_text(v, kpi)} ({v.period_label})" for v in values]
+
+
+def _values_text(kpi, values) -> str:
+    """The values of one line: each of them, or (more than six) first, latest and range."""
+    if len(values) <= 6:
+        return "; ".join(_points_text(kpi, values)) + "."
+    first, last = values[0], values[-1]
+    text = (
+        f"from {first.period_label} to {last.period_label}: first "
+        f"{value_text(first, kpi)}, latest {value_text(last, kpi)}"
+    )
+    numeric = [v for v in values if v.has_figure]
+    if numeric:
+        low = min(numeric, key=lambda v: v.value)
+        high = max(numeric, key=lambda v: v.value)
+        text += (
+            f"; lowest {figure(low.value, kpi)} ({low.period_label}), highest "
+            f"{figure(high.value, kpi)} ({high.period_label})"
+        )
+    return text + "."
+
+
+def _periods(count: int) -> str:
+    return f"{count} period{'s' if count != 1 else ''}"
 
 
 def series_summary(row) -> str:
-    """A sentence saying what the chart shows, for readers who cannot see it."""
+    """A sentence saying what the chart shows, for readers who cannot see it: the same words
+    for missing and unreliable values as the table (`kpis.formatting.value_text`)."""
     kpi, series = row.kpi, row.series
     if not series:
         return f"{kpi.code} has no values yet."
-    numeric = [v for v in series if v.value is not None and v.status != ValueStatus.NO_DATA]
-    missing = sum(1 for v in series if v.value is None or v.status == ValueStatus.NO_DATA)
-    unreliable = sum(1 for v in series if v.status == ValueStatus.UNRELIABLE)
-    parts = [f"{len(series)} period{'s' if len(series) != 1 else ''}"]
-    if len(series) <= 6:
-        parts.append(": " + "; ".join(_points_text(row)) + ".")
+    lines = period_lines(series)
+    if len(lines) == 1:
+        values = lines[0][1]
+        joiner = ": " if len(values) <= 6 else " "
+        parts = [f"{_periods(len(values))}{joiner}{_values_text(kpi, values)}"]
     else:
-        first, last = series[0], series[-1]
-        parts.append(
-            f" from {first.period_label} to {last.period_label}: first "
-            f"{value_text(first, kpi)}, latest {value_text(last, kpi)}"
-        )
-        if numeric:
-            low = min(numeric, key=lambda v: v.value)
-            high = max(numeric, key=lambda v: v.value)
-            parts.append(
-                f"; lowest {figure(low.value, kpi)} ({low.period_label}), highest "
-                f"{figure(high.value, kpi)} ({high.period_label})"
-            )
-        parts.append(".")
+        parts = [
+            f"{_periods(len(series))} of {len(lines)} kinds, each kind a line of its own "
+            "(periods of different kinds or lengths are not joined)."
+        ]
+        for label, values in lines:
+            joiner = ": " if len(values) <= 6 else " "
+            parts.append(f" {label}, {_periods(len(values))}{joiner}{_values_text(kpi, values)}")
+    missing = sum(1 for v in series if missing_text(v) == NO_DATA)
+    unreliable = sum(1 for v in series if v.status == ValueStatus.UNRELIABLE)
     if missing:
         parts.append(f" {missing} period{'s have' if missing != 1 else ' has'} no data.")
     if unreliable:
         parts.append(f" {unreliable} value{'s are' if unreliable != 1 else ' is'} unreliable.")
-    targets = list(kpi.targets.all())
+    targets = sorted(kpi.targets.all(), key=lambda t: t.due_on)
     if targets:
         steps = ", ".join(f"{figure(t.value, kpi)} by {t.due_on:%B %Y}" for t in targets)
         kind = "Trajectory" if len(targets) > 1 else "Target"
@@ -191,12 +252,12 @@ def _escape_math(text: str) -> str:
 
 
 def sparkline_svg(row, *, width_px: int = 120, height_px: int = 32) -> SafeString:
-    """A small trend line of the row's series: no axes, the latest point marked, the target
-    in force as a dashed line. Fewer than two figures: a sentence instead."""
-    points = [
-        (index, float(v.value) if v.value is not None and v.status != ValueStatus.NO_DATA else None)
-        for index, v in enumerate(row.series)
-    ]
+    """A small trend line of the latest value's kind of period (months, quarters, full
+    years…: like for like, as the change beside it): no axes, the latest point marked, the
+    target in force as a dashed line. Fewer than two figures: a sentence instead."""
+    label, line = _line_of(row.latest, row.series) if row.series else ("", [])
+    is_part = len(line) != len(row.series)
+    points = [(index, float(v.value) if v.has_figure else None) for index, v in enumerate(line)]
     if sum(1 for _, y in points if y is not None) < 2:
         return mark_safe(
             '<span class="kpi-sparkline-none">—<span class="govuk-visually-hidden"> too few '
@@ -253,8 +314,10 @@ def sparkline_svg(row, *, width_px: int = 120, height_px: int = 32) -> SafeStrin
 
     raw = _svg_of(draw)
     numbered = next(_COUNTER)
-    title = f"Trend of {row.kpi.code}"
-    desc = "; ".join(_points_text(row)) if len(row.series) <= 6 else series_summary(row)
+    title = f"Trend of {row.kpi.code}" + (f" ({label})" if is_part else "")
+    desc = _values_text(row.kpi, line)
+    if len(line) > 6:
+        desc = f"{_periods(len(line))} {desc}"
     return clean_svg(
         raw,
         prefix=f"kpi-spark-{row.kpi.pk}-{numbered}",
@@ -273,46 +336,98 @@ def _x(value) -> date:
     return value.period_start + (value.period_end - value.period_start) / 2
 
 
+# A colour and a marker shape for each line: told apart without colour, each colour at least
+# 3:1 against white.
+LINE_STYLES = [
+    (BLUE, "o"),
+    ("#912b88", "s"),
+    ("#85660b", "^"),
+    ("#28a197", "D"),
+    (GREY, "v"),
+]
+TICK_FONT_SIZE = 10
+MAX_TICKS = 12
+
+
+def _tick_labels(series) -> list[tuple[float, str]]:
+    """[(x, label)] for the x axis, in order: each period's label as written, with the
+    words the table uses for a value that has no figure."""
+    ticks = {}
+    for value in series:
+        missing = missing_text(value)
+        text = _escape_math(value.period_label) + (f"\n{missing}" if missing else "")
+        ticks.setdefault(mdates.date2num(_x(value)), text)
+    return sorted(ticks.items())
+
+
+def _fit_ticks(ticks, *, span_days: float, width_pt: float) -> tuple[list, int]:
+    """The ticks to label, and their rotation, so that no two labels overlap: all of them
+    level if they fit, otherwise at 45 degrees, dropping ticks (always keeping the latest)
+    until the rest fit, and never more than MAX_TICKS."""
+    if not ticks:
+        return [], 0
+    per_day = width_pt / span_days
+    char = 0.6 * TICK_FONT_SIZE  # a generous average width of a character
+    widest = max(char * max(len(part) for part in text.split("\n")) for _, text in ticks)
+    gaps = [(b[0] - a[0]) * per_day for a, b in itertools.pairwise(ticks)]
+    if len(ticks) <= MAX_TICKS and all(gap >= widest + 6 for gap in gaps):
+        return ticks, 0
+    lines = max(text.count("\n") + 1 for _, text in ticks)
+    needed = lines * 1.3 * TICK_FONT_SIZE * 1.42  # the height of a label, across at 45°
+    kept = [ticks[-1]]
+    for tick in reversed(ticks[:-1]):
+        if (kept[-1][0] - tick[0]) * per_day >= needed:
+            kept.append(tick)
+    kept.reverse()
+    if len(kept) > MAX_TICKS:
+        step = -(-len(kept) // MAX_TICKS)
+        kept = kept[::-1][::step][::-1]
+    return kept, 45
+
+
 def kpi_chart_svg(row, *, width_in: float = 8.0, height_in: float = 3.6) -> SafeString:
-    """The KPI page's chart: values by period (gaps where there is no data, hollow markers
-    where it is unreliable) with the target or trajectory as a dashed step line."""
+    """The KPI page's chart: a line for each kind of period (months, quarters, full years…:
+    periods of different kinds or lengths are never joined), each in period order, with its
+    own legend entry and marker; gaps where there is no data, hollow markers where it is
+    unreliable; the target or trajectory as a dashed step line."""
     kpi, series = row.kpi, row.series
-    targets = list(kpi.targets.all())
+    targets = sorted(kpi.targets.all(), key=lambda t: t.due_on)
     if not series and not targets:
         return mark_safe("")
+    lines = period_lines(series)
 
     def draw() -> Figure:
-        fig = Figure(figsize=(width_in, height_in), dpi=72)
-        ax = fig.add_axes((0.09, 0.22, 0.88, 0.64))
-        recorded = [
-            (mdates.date2num(_x(v)), float(v.value) if v.is_comparable else float("nan"))
-            for v in series
-        ]
-        if recorded:
+        # Constrained layout sizes the axes so that the tick labels and the legend fit
+        # inside the figure: nothing is clipped by the SVG's viewBox.
+        fig = Figure(figsize=(width_in, height_in), dpi=72, layout="constrained")
+        ax = fig.add_subplot()
+        unreliable_label = UNRELIABLE
+        for number, (label, values) in enumerate(lines):
+            colour, marker = LINE_STYLES[number % len(LINE_STYLES)]
             ax.plot(
-                [x for x, _ in recorded],
-                [y for _, y in recorded],
-                color=BLUE,
+                [mdates.date2num(_x(v)) for v in values],
+                [float(v.value) if v.is_comparable else float("nan") for v in values],
+                color=colour,
                 linewidth=2,
-                marker="o",
+                marker=marker,
                 markersize=6,
-                label="Value",
+                label=_escape_math(label),
+                gid=f"series-{number + 1}",
             )
-        unreliable = [
-            v for v in series if v.status == ValueStatus.UNRELIABLE and v.value is not None
-        ]
-        if unreliable:
-            ax.plot(
-                [mdates.date2num(_x(v)) for v in unreliable],
-                [float(v.value) for v in unreliable],
-                linestyle="none",
-                marker="o",
-                markersize=7,
-                markerfacecolor="white",
-                markeredgecolor=BLUE,
-                markeredgewidth=1.5,
-                label="Unreliable data",
-            )
+            unreliable = [v for v in values if v.status == ValueStatus.UNRELIABLE and v.has_figure]
+            if unreliable:
+                ax.plot(
+                    [mdates.date2num(_x(v)) for v in unreliable],
+                    [float(v.value) for v in unreliable],
+                    linestyle="none",
+                    marker=marker,
+                    markersize=7,
+                    markerfacecolor="white",
+                    markeredgecolor=colour,
+                    markeredgewidth=1.5,
+                    label=unreliable_label,
+                )
+                unreliable_label = "_nolegend_"  # one legend entry for them all
         dates_shown = [_x(v) for v in series] + [t.due_on for t in targets]
         left = min(dates_shown) - timedelta(days=20)
         right = max(dates_shown) + timedelta(days=20)
@@ -330,20 +445,19 @@ def kpi_chart_svg(row, *, width_in: float = 8.0, height_in: float = 3.6) -> Safe
             )
         ax.set_xlim(mdates.date2num(left), mdates.date2num(right))
         if series:
-            ticks = [mdates.date2num(_x(v)) for v in series]
-            labels = [
-                _escape_math(v.period_label)
-                + ("\n(no data)" if v.value is None or v.status == ValueStatus.NO_DATA else "")
-                for v in series
-            ]
-            step = max(1, len(series) // 12 + (1 if len(series) % 12 else 0))
-            ax.set_xticks(ticks[::step], labels[::step])
-            if len(series) > 6:
+            ticks, rotation = _fit_ticks(
+                _tick_labels(series),
+                span_days=(right - left).days or 1,
+                width_pt=width_in * 72 * 0.85,
+            )
+            ax.set_xticks([x for x, _ in ticks], [text for _, text in ticks])
+            if rotation:
                 for label in ax.get_xticklabels():
-                    label.set_rotation(30)
+                    label.set_rotation(rotation)
                     label.set_horizontalalignment("right")
+                    label.set_rotation_mode("anchor")
         else:
-            ax.xaxis.set_major_locator(mdates.AutoDateLocator())
+            ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=MAX_TICKS))
             ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
         if kpi.unit == KpiUnit.PERCENTAGE:
             ax.set_ylim(0, 100)
@@ -362,13 +476,14 @@ def kpi_chart_svg(row, *, width_in: float = 8.0, height_in: float = 3.6) -> Safe
         ax.set_axisbelow(True)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        ax.tick_params(colors=BLACK, labelsize=10)
-        handles, _ = ax.get_legend_handles_labels()
+        ax.tick_params(colors=BLACK, labelsize=TICK_FONT_SIZE)
+        handles, labels = ax.get_legend_handles_labels()
         if handles:
+            longest = max(len(label) for label in labels)
             ax.legend(
                 loc="lower left",
                 bbox_to_anchor=(0, 1.02),
-                ncols=3,
+                ncols=3 if longest <= 20 else 2,
                 frameon=False,
                 fontsize=10,
             )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from wsoa import dates
+
 
 class KpiUnit(models.TextChoices):
     PERCENTAGE = "percentage", "Percentage"
@@ -43,3 +45,11 @@ class ValueStatus(models.TextChoices):
     RECORDED = "recorded", "Recorded"
     NO_DATA = "no_data", "No data"
     UNRELIABLE = "unreliable", "Unreliable data"
+
+
+class YearConvention(models.TextChoices):
+    """How a year pair ("2021/22") in a KPI's period labels is read; see kpis.periods."""
+
+    FINANCIAL = dates.FINANCIAL, "Financial year (April to March)"
+    ACADEMIC = dates.ACADEMIC, "Academic year (September to August)"
+    CALENDAR = dates.CALENDAR, "Calendar year (January to December)"

@@ -11,8 +11,17 @@ from decimal import Decimal
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from kpis.comparison import Change, Trend
 from kpis.models import KpiRag, KpiUnit, ValueStatus, format_number
-from kpis.rag import Change, Trend
+
+# The words for a value that is not a figure like any other: the tables, the charts (their
+# axis labels, legends and text alternatives) and the board pack all say these.
+NO_DATA = "No data"
+UNRELIABLE = "Unreliable data"
+UNRELIABLE_SUFFIX = "(unreliable data)"
+NO_VALUES = "No values yet"
+NO_EARLIER_PERIOD = "No comparable earlier period"
+NO_COMPARISON = "No comparison"
 
 
 def figure(number: Decimal | None, kpi) -> str:
@@ -34,34 +43,41 @@ def figure(number: Decimal | None, kpi) -> str:
     return format_number(number, places=2)
 
 
+def missing_text(value) -> str:
+    """What a value without a figure is called ("No data", "Unreliable data"), or "" when it
+    has a figure."""
+    if value.status == ValueStatus.NO_DATA or value.value is None:
+        return NO_DATA if value.status != ValueStatus.UNRELIABLE else UNRELIABLE
+    return ""
+
+
 def value_text(value, kpi=None) -> str:
     """A value as text: "75% (18/24)", "No data", "83% (unreliable data)"."""
     kpi = kpi if kpi is not None else value.kpi
-    if value.status == ValueStatus.NO_DATA or value.value is None:
-        return "No data" if value.status != ValueStatus.UNRELIABLE else "Unreliable data"
+    if missing := missing_text(value):
+        return missing
     text = figure(value.value, kpi)
     if value.numerator is not None and value.denominator is not None:
         text += f" ({value.numerator}/{value.denominator})"
     if value.status == ValueStatus.UNRELIABLE:
-        text += " (unreliable data)"
+        text += f" {UNRELIABLE_SUFFIX}"
     return text
 
 
 def kpi_value(value, kpi=None) -> SafeString:
     """A value as the dataset shows it, with its fraction in a quieter style."""
     if value is None:
-        return mark_safe('<span class="kpi-missing">No values yet</span>')
+        return format_html('<span class="kpi-missing">{}</span>', NO_VALUES)
     kpi = kpi if kpi is not None else value.kpi
-    if value.status == ValueStatus.NO_DATA or value.value is None:
-        label = "No data" if value.status != ValueStatus.UNRELIABLE else "Unreliable data"
-        return format_html('<span class="kpi-missing">{}</span>', label)
+    if missing := missing_text(value):
+        return format_html('<span class="kpi-missing">{}</span>', missing)
     html = format_html('<span class="kpi-figure">{}</span>', figure(value.value, kpi))
     if value.numerator is not None and value.denominator is not None:
         html += format_html(
             ' <span class="kpi-fraction">({}/{})</span>', value.numerator, value.denominator
         )
     if value.status == ValueStatus.UNRELIABLE:
-        html += mark_safe(' <span class="kpi-missing">(unreliable data)</span>')
+        html += format_html(' <span class="kpi-missing">{}</span>', UNRELIABLE_SUFFIX)
     return html
 
 
@@ -94,9 +110,13 @@ def kpi_value_rag(value) -> SafeString:
 
 
 def kpi_change(change: Change, kpi) -> SafeString:
-    """ "▲ 5 points, improved" — the arrow is decoration; the words carry the meaning."""
+    """ "▲ 5 points, improved" — the arrow is decoration; the words carry the meaning. Only
+    ever against the comparable earlier period (`kpis.comparison`): with none, "No comparable
+    earlier period"; when either value is missing or unreliable, "No comparison"."""
+    if change.trend == Trend.NO_EARLIER_PERIOD:
+        return format_html('<span class="kpi-change kpi-change--none">{}</span>', NO_EARLIER_PERIOD)
     if change.trend == Trend.NOT_COMPARABLE or change.amount is None:
-        return mark_safe('<span class="kpi-change kpi-change--none">No comparison</span>')
+        return format_html('<span class="kpi-change kpi-change--none">{}</span>', NO_COMPARISON)
     if change.trend == Trend.NO_CHANGE:
         return mark_safe('<span class="kpi-change">No change</span>')
     amount = abs(change.amount)

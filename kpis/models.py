@@ -24,7 +24,14 @@ from django.db import models
 from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 from simple_history.models import HistoricalRecords
 
-from kpis.choices import OVERRIDE_RAGS, KpiDirection, KpiRag, KpiUnit, ValueStatus  # noqa: F401
+from kpis.choices import (  # noqa: F401
+    OVERRIDE_RAGS,
+    KpiDirection,
+    KpiRag,
+    KpiUnit,
+    ValueStatus,
+    YearConvention,
+)
 from kpis.models_values import (  # noqa: F401 - all of a KPI's models are importable from here
     PERCENT_TOLERANCE,
     RATING_FIELDS,
@@ -158,6 +165,13 @@ class Kpi(TimeStampedModel):
     )
     measurement = models.TextField(
         "how it is measured", blank=True, help_text="Definition, source system, frequency."
+    )
+    year_convention = models.CharField(
+        max_length=10,
+        choices=YearConvention.choices,
+        blank=True,
+        help_text="How a year like 2021/22 in its period labels is read. Blank: as the import "
+        "file says, else a financial year (April to March).",
     )
     baseline = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     baseline_period = models.CharField(

@@ -52,6 +52,16 @@ class KpiValueQuerySet(models.QuerySet):
 
 PERCENT_TOLERANCE = Decimal("0.05")
 
+
+def rounding_tolerance(value: Decimal) -> Decimal:
+    """How far a percentage may be from its numerator/denominator and still agree: half a
+    unit of the last decimal written ("67" with 2/3 = 66.67 agrees: it is rounded to a whole
+    number), and never less than PERCENT_TOLERANCE (0.05 points)."""
+    exponent = value.as_tuple().exponent
+    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    return max(PERCENT_TOLERANCE, Decimal("0.5").scaleb(-decimals))
+
+
 # What may change in place on a saved value: the rating derived from its figure (re-rated when
 # the targets change) and a manual override of it. Everything else is corrected by a new row.
 RATING_FIELDS = frozenset(
@@ -279,7 +289,10 @@ class KpiValue(AppendOnlyModel, TimeStampedModel):
             )
         else:
             computed = percentage(self.numerator, self.denominator)
-            if self.value is None or abs(self.value - computed) <= PERCENT_TOLERANCE:
+            exact = Decimal(self.numerator) * 100 / Decimal(self.denominator)
+            if self.value is None or abs(Decimal(self.value) - exact) <= rounding_tolerance(
+                Decimal(self.value)
+            ):
                 return True
             add(
                 "value",

@@ -14,18 +14,31 @@ The rules (docs/kpi-import.md repeats them for data owners):
    KPI's amber threshold: **Amber**. A bigger one: **Red**.
 5. A manual override (Red, Amber or Green, always with a reason) replaces the computed rating
    in what is shown; the computed rating is kept beside it.
+
+A change between periods is only ever shown against the comparable earlier period (the same
+kind and length of period): the rule is in `kpis.comparison`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import models
-
+# The change between periods has a rule of its own, `kpis.comparison`; its names are
+# importable from here too.
+from kpis.comparison import NO_EARLIER_PERIOD, NOT_COMPARABLE, Change, Trend
 from kpis.models import KpiDirection, KpiRag, KpiTarget, ValueStatus
+
+__all__ = [
+    "NO_EARLIER_PERIOD",
+    "NOT_COMPARABLE",
+    "Change",
+    "Trend",
+    "rate",
+    "rate_value",
+    "target_in_force",
+]
 
 
 def target_in_force(targets: Iterable[KpiTarget], period_end: date) -> KpiTarget | None:
@@ -71,62 +84,3 @@ def rate_value(value, *, kpi, targets: Sequence[KpiTarget]) -> None:
         direction=kpi.direction,
         amber_threshold=kpi.amber_threshold,
     )
-
-
-# --- Change between periods --------------------------------------------------------------
-
-
-class Trend(models.TextChoices):
-    IMPROVED = "improved", "Improved"
-    WORSENED = "worsened", "Worsened"
-    NO_CHANGE = "no_change", "No change"
-    UP = "up", "Up"  # a context measure: no better direction
-    DOWN = "down", "Down"
-    NOT_COMPARABLE = "not_comparable", "No comparison"
-
-
-@dataclass(frozen=True)
-class Change:
-    """How the latest value moved from the previous period's.
-
-    `amount` is latest minus previous (None when either is missing or unreliable);
-    `trend` says whether that is better or worse for this KPI's direction.
-    """
-
-    amount: Decimal | None
-    trend: str
-    previous_label: str = ""
-
-    @property
-    def is_improved(self) -> bool:
-        return self.trend == Trend.IMPROVED
-
-    @property
-    def is_worsened(self) -> bool:
-        return self.trend == Trend.WORSENED
-
-    @property
-    def arrow(self) -> str:
-        if self.amount is None or self.amount == 0:
-            return ""
-        return "▲" if self.amount > 0 else "▼"
-
-
-NOT_COMPARABLE = Change(amount=None, trend=Trend.NOT_COMPARABLE)
-
-
-def change_between(latest, previous, *, direction: str) -> Change:
-    if latest is None or previous is None:
-        return NOT_COMPARABLE
-    if not (latest.is_comparable and previous.is_comparable):
-        return Change(amount=None, trend=Trend.NOT_COMPARABLE, previous_label=previous.period_label)
-    amount = latest.value - previous.value
-    if amount == 0:
-        trend = Trend.NO_CHANGE
-    elif direction == KpiDirection.NEITHER:
-        trend = Trend.UP if amount > 0 else Trend.DOWN
-    elif (amount > 0) == (direction == KpiDirection.HIGHER_IS_BETTER):
-        trend = Trend.IMPROVED
-    else:
-        trend = Trend.WORSENED
-    return Change(amount=amount, trend=trend, previous_label=previous.period_label)

@@ -11,8 +11,16 @@ from django.db.models import QuerySet
 
 from actions.models import Action
 from actions.status import known_as_at
+from kpis.comparison import (
+    NOT_COMPARABLE,
+    Change,
+    Trend,
+    change_between,
+    changes_in_series,
+    comparable_earlier,
+)
 from kpis.models import Kpi, KpiRag, KpiSection, KpiTarget, KpiValue
-from kpis.rag import NOT_COMPARABLE, Change, Trend, change_between, target_in_force
+from kpis.rag import target_in_force
 from wsoa.models import Plan
 from wsoa.selectors import attach_current_levels, levels_by_id
 
@@ -33,14 +41,17 @@ class KpiRow:
 
     - `kpi`: the Kpi, with `section`, `data_owner`, `plan` loaded and `concerns` prefetched.
     - `series`: its KpiValues up to the as-at date, oldest period first.
-    - `latest` / `previous`: the last two values of the series (None if there are none).
+    - `latest`: the last value of the series (None if there are none); `previous`: the value
+      of the latest's comparable earlier period (`kpis.comparison`: the same kind and length
+      of period before it), None when the series has none.
     - `rag`: the latest value's rating, override first (a KpiRag value); "no_data" when the
       KPI has no values; `is_overridden` says whether it is a manual override.
     - `target`: the target in force for the latest period (or for the as-at date when there
       are no values), a KpiTarget or None.
-    - `change`: a `kpis.rag.Change` — `amount` (latest minus previous, a Decimal, or None
-      when either is missing or unreliable), `trend` (improved, worsened, no_change, up,
-      down, not_comparable) and `arrow` (▲, ▼ or "").
+    - `change`: a `kpis.comparison.Change` — `amount` (latest minus previous, a Decimal, or
+      None when there is no previous or either is missing or unreliable), `trend` (improved,
+      worsened, no_change, up, down, not_comparable, no_earlier_period) and `arrow` (▲, ▼
+      or ""). Never "worsened" against a period of another kind or length.
     """
 
     kpi: Kpi
@@ -74,7 +85,7 @@ def build_row(kpi: Kpi, *, as_at: date | None = None) -> KpiRow:
     """A row from a KPI loaded with `Kpi.objects.with_dataset_data()` (no queries)."""
     series = list(getattr(kpi, "series", None) or [])
     latest = series[-1] if series else None
-    previous = series[-2] if len(series) > 1 else None
+    previous = comparable_earlier(latest, series)
     targets = list(kpi.targets.all())
     if latest is not None:
         rag = latest.rag
@@ -161,7 +172,8 @@ def board_kpi_summary(
       note, source, rag, is_overridden, override_reason), row.previous,
       row.rag (a KpiRag value: red, amber, green, no_data, unreliable, no_target) and
       row.rag_label ("Red"), row.is_overridden, row.target (KpiTarget or None),
-      row.change (amount, trend, arrow, previous_label), row.needs_attention, and
+      row.change (amount, trend, arrow, previous_label: against the comparable earlier
+      period only, `kpis.comparison`), row.needs_attention, and
       row.series (every value to the as-at date, oldest first, for a sparkline:
       `kpis.charts.sparkline_svg(row)`).
 
@@ -194,14 +206,11 @@ class ValueChange:
 
 
 def kpi_page_data(kpi: Kpi, plan: Plan) -> dict:
-    """The KPI page: its full series with changes, the linked actions with their current
+    """The KPI page: its full series, each value with its change from its comparable earlier
+    period (`kpis.comparison`), the linked actions with their current
     ratings, and the history of corrections."""
     row = kpi_rows(Kpi.objects.filter(pk=kpi.pk))[0]
-    changes = []
-    previous = None
-    for value in row.series:
-        changes.append(change_between(value, previous, direction=kpi.direction))
-        previous = value
+    changes = [change for _, change in changes_in_series(row.series, direction=kpi.direction)]
     levels = levels_by_id(plan)
     actions = list(
         Action.objects.filter(kpis=kpi)

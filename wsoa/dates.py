@@ -26,6 +26,17 @@ the year rules and the calendar of councils and schools are defined here, once:
   and each names its default as ``_BARE_YEAR_PAIR_IS_FINANCIAL``: in a plan timescale it is an
   **academic** year (plans are written around the school year); in a KPI period it is a
   **financial** year (performance datasets count in financial years).
+* **Year conventions** (:data:`YEAR_CONVENTIONS`): ``financial`` (April to March), ``academic``
+  (September to August) and ``calendar`` (January to December), with their marker words
+  (:data:`CALENDAR_WORDS` besides the two above) and the words people write for them
+  (:func:`read_convention`: "FY", "academic", "school year", "calendar year"…). A year's
+  quarters and halves count from its first month (:func:`part_of_year`): Q1 of an academic
+  year is Sep-Nov, H1 of a financial year Apr-Sep.
+* **One-digit shorthand**: "2018/9" is 2018/19 and "2019/0" is 2019/20 (the second year's last
+  digit) in :func:`read_year_pair`.
+* **Halves**: "H1", "H2", "half 1" (:data:`HALF`). **Seasons** (:data:`SEASONS`: spring =
+  Mar-May, summer = Jun-Aug, autumn = Sep-Nov, winter = Dec-Feb) are not terms: a KPI period
+  that could be either is refused (see :mod:`kpis.periods`).
 
 The regex fragments are plain strings, to be compiled case-insensitively inside each parser's
 own patterns (which add the context they need: word boundaries in free text, anchors for a
@@ -91,7 +102,18 @@ import calendar
 from datetime import date
 
 __all__ = [
+    "ACADEMIC",
     "ACADEMIC_WORDS",
+    "CALENDAR",
+    "CALENDAR_WORDS",
+    "FINANCIAL",
+    "HALF",
+    "SEASONS",
+    "YEAR_CONVENTIONS",
+    "convention_year",
+    "describe_span",
+    "part_of_year",
+    "read_convention",
     "ACADEMIC_YEAR_START_MONTH",
     "CALENDAR_QUARTER",
     "DAY_MONTH_YEAR",
@@ -118,6 +140,7 @@ __all__ = [
     "last_day",
     "month_number",
     "month_span",
+    "convention_year_containing",
     "normalise",
     "quarter",
     "read_year",
@@ -134,6 +157,27 @@ MIN_YEAR = 2000
 MAX_YEAR = 2099
 FINANCIAL_YEAR_START_MONTH = 4
 ACADEMIC_YEAR_START_MONTH = 9
+
+FINANCIAL = "financial"
+ACADEMIC = "academic"
+CALENDAR = "calendar"
+YEAR_CONVENTIONS = (FINANCIAL, ACADEMIC, CALENDAR)
+_CONVENTION_START_MONTH = {
+    FINANCIAL: FINANCIAL_YEAR_START_MONTH,
+    ACADEMIC: ACADEMIC_YEAR_START_MONTH,
+    CALENDAR: 1,
+}
+# The words people write for a convention, in a cell or a note ("Year convention: AY").
+_CONVENTION_NAMES = {
+    **dict.fromkeys(
+        ("financial", "financial year", "fy", "fiscal", "fiscal year", "april to march"),
+        FINANCIAL,
+    ),
+    **dict.fromkeys(
+        ("academic", "academic year", "ay", "school year", "september to august"), ACADEMIC
+    ),
+    **dict.fromkeys(("calendar", "calendar year", "cy", "january to december"), CALENDAR),
+}
 
 MONTH_NAMES = (
     "January",
@@ -154,6 +198,8 @@ _MONTH_NUMBERS = {name[:3].lower(): number for number, name in enumerate(MONTH_N
 WORDLIKE_MONTHS = frozenset({"may", "mar", "march"})
 
 TERMS = {"spring": (1, 3), "summer": (4, 7), "autumn": (9, 12)}  # first and last month
+# Meteorological seasons, first and last month: winter runs from December into the next year.
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 2)}
 HALF_TERMS = {
     ("autumn", 1): (9, 10),
     ("autumn", 2): (11, 12),
@@ -177,6 +223,8 @@ ORDINAL = r"(?:st|nd|rd|th)?"
 QUARTER = r"(?:q|quarter\s*)(?P<q>[1-4])"
 FINANCIAL_WORDS = r"(?:fy|(?:financial|fiscal|finance|budget|fin\.?)(?:\s+year)?)"
 ACADEMIC_WORDS = r"(?:ay|academic(?:\s+year)?|school\s+year)"
+CALENDAR_WORDS = r"(?:cy|calendar(?:\s+year)?)"
+HALF = r"(?:h|half\s*)(?P<h>[12])"
 
 ISO_DATE = r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})"
 NUMERIC_DATE = r"(?P<d>[0-9]{1,2})(?P<sep>[/.-])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4}|[0-9]{2})"
@@ -220,12 +268,17 @@ def read_year(digits: str) -> int | None:
 
 
 def read_year_pair(first_digits: str, second_digits: str) -> tuple[int, int] | None:
-    """(2019, 2020) from '2019' and '20' or '2020'; None unless two consecutive years."""
+    """(2019, 2020) from '2019' and '20', '2020' or '0' (the shorthand "2019/0"); None unless
+    two consecutive years."""
     first = read_year(first_digits)
     if first is None:
         return None
     second = int(second_digits)
-    if len(second_digits) == 2:
+    if len(second_digits) == 1:
+        second += first - first % 10
+        if second < first:
+            second += 10
+    elif len(second_digits) == 2:
         second += first - first % 100
         if second < first:
             second += 100
@@ -284,6 +337,50 @@ def quarter(year: int, number: int, *, financial: bool) -> Span:
     first = (year + index // 12, index % 12 + 1)
     index += 2
     return _months(first, (year + index // 12, index % 12 + 1))
+
+
+def read_convention(text: str) -> str | None:
+    """'financial', 'academic' or 'calendar' from the words people write for them ("FY",
+    "Academic year", "school year", "calendar"); None for anything else."""
+    key = " ".join(str(text or "").replace("_", " ").lower().split()).removesuffix(" convention")
+    return _CONVENTION_NAMES.get(key)
+
+
+def convention_year(first_year: int, convention: str) -> Span:
+    """The year of a convention that starts in first_year: 2021 → 1 Apr 2021 to 31 Mar 2022
+    (financial), 1 Sep 2021 to 31 Aug 2022 (academic), 1 Jan to 31 Dec 2021 (calendar)."""
+    return part_of_year(first_year, convention, 1, 12)
+
+
+def part_of_year(first_year: int, convention: str, first: int, last: int) -> Span:
+    """Months first to last (1-12, counted from the year's first month) of the convention's
+    year starting in first_year: quarter 3 is months 7-9, half 1 is months 1-6."""
+    index = _CONVENTION_START_MONTH[convention] - 1 + first - 1
+    start = (first_year + index // 12, index % 12 + 1)
+    index += last - first
+    return _months(start, (first_year + index // 12, index % 12 + 1))
+
+
+def convention_year_containing(day: date, convention: str) -> int:
+    """The first calendar year of the convention's year that day falls in."""
+    start_month = _CONVENTION_START_MONTH[convention]
+    return day.year if day.month >= start_month else day.year - 1
+
+
+def describe_span(span: Span) -> str:
+    """A period in words, shortest first: "Apr 2021", "Jan-Mar 2021", "Apr 2021-Mar 2022",
+    "30 Dec 2019", "1 Apr-15 Dec 2021"."""
+    start, end = span
+    whole_months = start.day == 1 and end == last_day(end.year, end.month)
+    if whole_months:
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start:%b %Y}"
+        if start.year == end.year:
+            return f"{start:%b}\u2013{end:%b %Y}"
+        return f"{start:%b %Y}\u2013{end:%b %Y}"
+    if start == end:
+        return f"{start.day} {start:%b %Y}"
+    return f"{start.day} {start:%b %Y}\u2013{end.day} {end:%b %Y}"
 
 
 def term(year: int, name: str, half: int | None = None) -> Span:

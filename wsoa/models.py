@@ -11,7 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.safestring import SafeString
 from simple_history.models import HistoricalRecords
+
+from wsoa.formatting import text_as_html
 
 
 class TimeStampedModel(models.Model):
@@ -268,6 +271,13 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class InspectionFramework(models.TextChoices):
+    """The inspection regime a plan answers (its words and deadlines differ)."""
+
+    WSOA_2016 = "wsoa_2016", "Local area SEND inspection, 2016 framework (WSOA)"
+    AREA_SEND_2023 = "area_send_2023", "Area SEND inspection, 2023 framework"
+
+
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user) -> PlanQuerySet:
         if not user.is_authenticated:
@@ -299,6 +309,19 @@ class Plan(TimeStampedModel):
         "workstream…",
     )
     introduction = models.TextField(blank=True)
+    # The inspection the plan answers: its dates above, and these.
+    inspection_framework = models.CharField(
+        max_length=20, choices=InspectionFramework.choices, blank=True
+    )
+    inspectors = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='The inspection team as the report lists it: [{"name": …, "role": …}].',
+    )
+    report_published_on = models.DateField("inspection report published on", null=True, blank=True)
+    plan_due_on = models.DateField(
+        "plan due on", null=True, blank=True, help_text="When the plan had to be submitted."
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -313,10 +336,33 @@ class Plan(TimeStampedModel):
                 name="plan_inspection_dates_in_order",
                 violation_error_message="The inspection cannot end before it starts.",
             ),
+            models.CheckConstraint(
+                condition=Q(report_published_on__gte=models.F("inspection_start"))
+                | Q(report_published_on__isnull=True)
+                | Q(inspection_start__isnull=True),
+                name="plan_report_after_inspection_start",
+                violation_error_message="The report cannot be published before the "
+                "inspection starts.",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def introduction_html(self) -> SafeString:
+        return text_as_html(self.introduction)
+
+    @property
+    def has_inspection_record(self) -> bool:
+        return bool(
+            self.inspection_framework
+            or self.inspection_start
+            or self.inspection_end
+            or self.inspectors
+            or self.report_published_on
+            or self.plan_due_on
+        )
 
     def clean(self) -> None:
         if self.rating_scheme_id and self.area_id:
@@ -338,16 +384,22 @@ class Concern(TimeStampedModel):
     kpis = models.JSONField(
         "KPIs / targets", default=list, blank=True, help_text="Overall KPIs and targets (a list)."
     )
-    sponsor = models.ForeignKey(
+    # In the plan's order: through rows in insertion order (read them ordered by their pk).
+    sponsors = models.ManyToManyField(
         Post,
-        null=True,
         blank=True,
-        on_delete=models.SET_NULL,
         related_name="sponsored_concerns",
-        verbose_name="senior accountable sponsor",
+        verbose_name="senior accountable sponsors",
     )
+    # The organisations among the delivery partners (kept in step by the plan loader). The
+    # partners as the plan lists them, people included and in its order, are `partners`.
     delivery_partners = models.ManyToManyField(
         Organisation, blank=True, related_name="concerns_delivered"
+    )
+    transcriber_note = models.TextField(
+        blank=True,
+        help_text="A remark by whoever transcribed the plan (e.g. the source lost a cell): "
+        "shown to administrators, never as the plan's text.",
     )
 
     class Meta:
@@ -361,13 +413,72 @@ class Concern(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    @property
+    def sponsor(self) -> Post | None:
+        """The first senior accountable sponsor (most plans name one)."""
+        return next(iter(self.sponsors.all()), None)
+
+    @property
+    def finding_html(self) -> SafeString:
+        return text_as_html(self.finding)
+
+    @property
+    def aim_html(self) -> SafeString:
+        return text_as_html(self.aim)
+
+
+class DeliveryPartner(models.Model):
+    """One entry of a concern's delivery partners, in the plan's order: an organisation, or a
+    person (their name, post and organisation as the plan gives them)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="partners")
+    position = models.PositiveSmallIntegerField(default=0)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partner_entries",
+    )
+    person_name = models.CharField(max_length=200, blank=True)
+    person_post = models.CharField(
+        max_length=200, blank=True, help_text="The person's post, as written."
+    )
+
+    class Meta:
+        ordering = ["concern", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | ~Q(person_name=""),
+                name="delivery_partner_is_an_organisation_or_a_person",
+                violation_error_message="A delivery partner is an organisation or a person.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if not self.person_name:
+            return str(self.organisation)
+        details = [part for part in (self.person_post, str(self.organisation or "")) if part]
+        return f"{self.person_name} ({', '.join(details)})" if details else self.person_name
+
+    @property
+    def is_person(self) -> bool:
+        return bool(self.person_name)
+
 
 class Outcome(TimeStampedModel):
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="outcomes")
     position = models.PositiveSmallIntegerField(default=0)
     ref = models.CharField(max_length=20, blank=True)
-    statement = models.TextField()
+    statement = models.TextField(
+        blank=True, help_text="As written; empty where the source does not give it."
+    )
     impact_statements = models.JSONField(default=list, blank=True)
+    transcriber_note = models.TextField(
+        blank=True,
+        help_text="A remark by whoever transcribed the plan (e.g. the source lost this cell): "
+        "shown to administrators, never as the plan's text.",
+    )
 
     class Meta:
         ordering = ["concern", "position", "pk"]
@@ -375,6 +486,14 @@ class Outcome(TimeStampedModel):
     def __str__(self) -> str:
         text = self.statement if len(self.statement) < 80 else self.statement[:77] + "…"
         return f"{self.ref} {text}".strip()
+
+    @property
+    def statement_html(self) -> SafeString:
+        return text_as_html(self.statement)
+
+    @property
+    def impact_statements_html(self) -> list[SafeString]:
+        return [text_as_html(text) for text in self.impact_statements]
 
 
 # --- Boards: who owns the work (their meetings, packs and members live in governance) ---

@@ -36,6 +36,10 @@ class PlanMixin:
         context = super().get_context_data(**kwargs)
         context["plan"] = self.plan
         context["can_manage_plan"] = permissions.can_manage_plan(self.request.user, self.plan)
+        # Transcribers' notes on the plan text are for the area's administrators.
+        context["can_administer_area"] = permissions.can_administer_area(
+            self.request.user, self.plan.area_id
+        )
         return context
 
 

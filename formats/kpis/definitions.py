@@ -25,6 +25,7 @@ from kpis.services import (
     kpi_targets_set,
     kpi_value_save_checked,
 )
+from wsoa.dates import read_convention
 from wsoa.models import Concern, LocalArea, Plan, Post
 
 FORMAT = "wsoa-kpis/1"
@@ -44,6 +45,7 @@ KPI_KEYS = {
     "targets",
     "values",
     "active",
+    "year_convention",
 }
 TARGET_KEYS = {"value", "due_on", "label"}
 BASELINE_KEYS = {"value", "period", "note"}
@@ -72,6 +74,7 @@ KPI_FIELDS = [
     "baseline_period",
     "baseline_note",
     "is_active",
+    "year_convention",
 ]
 
 
@@ -247,6 +250,14 @@ class _Checker(ProblemCollector):
         kpi.baseline_period = str(baseline.get("period") or "")
         kpi.baseline_note = str(baseline.get("note") or "")
         kpi.is_active = bool(spec.get("active", True))
+        convention = str(spec.get("year_convention") or "").strip()
+        kpi.year_convention = read_convention(convention) or "" if convention else ""
+        if convention and not kpi.year_convention:
+            self.problem(
+                f"{path}.year_convention",
+                "year_convention is financial, academic or calendar (how a year like 2021/22 "
+                "in its values' periods is read)",
+            )
         kpi.section_name = section
         if len(self.problems) > problem_count:
             return None

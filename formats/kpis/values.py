@@ -13,9 +13,11 @@ are importable from here too.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,10 +40,11 @@ from formats.kpis.values_read import (  # noqa: F401 - the format's names, impor
     read_table,
 )
 from kpis import permissions
-from kpis.models import Kpi, KpiTarget, KpiValue, ValueStatus
+from kpis.models import Kpi, KpiTarget, KpiValue, ValueStatus, format_number
 from kpis.parsing import CellError, cell_text, parse_date, parse_decimal, parse_whole_number
-from kpis.periods import PeriodError, parse_period
+from kpis.periods import KpiPeriod, PeriodError, parse_period
 from kpis.services import kpi_value_save_checked
+from wsoa.dates import read_convention
 from wsoa.models import LocalArea, Plan
 
 KPI_UPLOAD_MAX_BYTES = getattr(settings, "KPI_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
@@ -74,6 +77,68 @@ class PreparedValue:
     is_new: bool
     changed: list[str]
     clears_override: bool = False
+    before: dict = field(default_factory=dict)
+
+    def describe_changes(self) -> str:
+        """ "H1 Sep 2019: value 90.5 → 93": what a correction changes, from what to what."""
+        parts = [
+            f"{_FIELD_WORDS.get(name, name)} {_shown(self.before[name])} \u2192 "
+            f"{_shown(getattr(self.value, name))}"
+            for name in self.changed
+        ]
+        return f"{self.value.kpi.code} {self.value.period_label}: " + "; ".join(parts)
+
+
+_FIELD_WORDS = {"period_label": "period label", "status": "status", "value": "value"}
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, Decimal):
+        return format_number(value, places=2)
+    return (
+        f'"{value}"' if isinstance(value, str) and value not in ValueStatus.values else str(value)
+    )
+
+
+@dataclass
+class RowReading:
+    """What the check step shows for a row: the period it was read as, before anything is
+    written. `period` is None when the label could not be read (the problem says why)."""
+
+    row: object
+    kpi_code: str
+    written: str
+    period: KpiPeriod | None
+    convention_source: str = ""
+
+    @property
+    def read_as(self) -> str:
+        return self.period.read_as if self.period else ""
+
+    @property
+    def convention(self) -> str:
+        """ "financial (default)", "academic (KPI)": the year convention used, and whose."""
+        if not self.period or not self.period.convention:
+            return ""
+        return f"{self.period.convention} ({self.convention_source})"
+
+    @property
+    def note(self) -> str:
+        return self.period.qualifier if self.period else ""
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}" if isinstance(self.row, int) else str(self.row)
+        if self.period is None:
+            return f'{where}: {self.kpi_code} "{self.written}": not read (see the problems)'
+        text = f'{where}: {self.kpi_code} "{self.written}" \u2192 {self.read_as}'
+        details = [self.period.reading]
+        if self.convention:
+            details.append(f"year convention {self.convention}")
+        if self.note:
+            details.append(f'note "{self.note}"')
+        return f"{text}; {', '.join(d for d in details if d)}"
 
 
 ProblemSink = Callable[[object, str, str], None]  # (row, column, message)
@@ -96,14 +161,72 @@ class ValuePreparer:
         report: ProblemSink,
         may_enter: Callable[[Kpi], bool] = lambda kpi: True,
         describe_row: Callable[[object], str] = str,
+        year_convention: str = "",
+        as_at: datetime.date | None = None,
     ):
         self.find_kpi = find_kpi
         self.existing = existing
         self.report = report
         self.may_enter = may_enter
         self.describe_row = describe_row
+        self.year_convention = year_convention
+        self.as_at = as_at
         self.seen: dict[tuple, object] = {}
         self.prepared: list[PreparedValue] = []
+        self.readings: list[RowReading] = []
+
+    def _period(self, report, kpi, cells, label, start, end):
+        """The row's period, read in the year convention in force: the row's own
+        (year_convention column), else the KPI's, else the file's, else the default. A KPI's
+        convention that reads the label otherwise than the file's setting is refused."""
+        row_convention = ""
+        written = cell_text(cells.get("year_convention"))
+        if written:
+            row_convention = read_convention(written) or ""
+            if not row_convention:
+                report(
+                    "year_convention",
+                    f'"{written}" is not a year convention: write financial, academic or '
+                    "calendar, or leave it blank",
+                )
+                return None, ""
+        kpi_convention = getattr(kpi, "year_convention", "") if kpi else ""
+        if row_convention:
+            convention, source = row_convention, "this row"
+        elif kpi_convention:
+            convention, source = kpi_convention, f"KPI {kpi.code}"
+        elif self.year_convention:
+            convention, source = self.year_convention, "the file"
+        else:
+            convention, source = None, "default"
+        read = lambda conv: parse_period(  # noqa: E731
+            label, start=start, end=end, convention=conv, as_at=self.as_at
+        )
+        try:
+            period = read(convention)
+        except PeriodError as exc:
+            report("period_label", str(exc))
+            return None, source
+        if (
+            kpi_convention
+            and not row_convention
+            and self.year_convention
+            and self.year_convention != kpi_convention
+        ):
+            try:
+                other = read(self.year_convention)
+            except PeriodError:
+                other = None
+            if other and (other.start, other.end) != (period.start, period.end):
+                report(
+                    "period_label",
+                    f'"{period.label}" could be {other.read_as} (the file\'s '
+                    f"{self.year_convention} years) or {period.read_as} ({kpi.code}'s "
+                    f"{kpi_convention} years): write FY or AY before the year, or give "
+                    "this row's year_convention",
+                )
+                return None, source
+        return period, source
 
     def add(self, row, cells: dict[str, object], *, present: set[str]) -> None:
         problem_count = [0]
@@ -135,11 +258,16 @@ class ValuePreparer:
         start = self._cell(report, "period_start", cells, parse_date)
         end = self._cell(report, "period_end", cells, parse_date)
         label = cell_text(cells.get("period_label"))
-        period = None
-        try:
-            period = parse_period(label, start=start, end=end)
-        except PeriodError as exc:
-            report("period_label", str(exc))
+        period, source = self._period(report, kpi, cells, label, start, end)
+        self.readings.append(
+            RowReading(
+                row=row,
+                kpi_code=kpi.code if kpi else code,
+                written=label,
+                period=period,
+                convention_source=source,
+            )
+        )
 
         status = self._cell(report, "status", cells, parse_status) or ValueStatus.RECORDED
         figure = self._cell(report, "value", cells, parse_decimal)
@@ -174,6 +302,9 @@ class ValuePreparer:
             value.note = cell_text(cells.get("note"))
         if "source" in present or not existing:
             value.source = cell_text(cells.get("source"))
+        # A qualifier after the period ("(provisional)", "FTE") is about the figure: a note.
+        if period.qualifier and period.qualifier.casefold() not in value.note.casefold():
+            value.note = "; ".join(part for part in (period.qualifier, value.note) if part)
         try:
             value.full_clean(
                 exclude=["kpi", "entered_by", "overridden_by"],
@@ -202,6 +333,7 @@ class ValuePreparer:
                 is_new=existing is None,
                 changed=changed,
                 clears_override=bool(existing and existing.rag_override and figures_changed),
+                before=before,
             )
         )
 
@@ -224,6 +356,12 @@ class ImportResult:
     overrides_cleared: int = 0
     kpi_codes: list[str] = field(default_factory=list)
     dry_run: bool = False
+    # The check step: every row's period as read, the rows skipped above the header, and
+    # what each correction changes ("Row 4: H1 Sep 2019: value 90.5 → 93").
+    readings: list[RowReading] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -239,7 +377,22 @@ class ImportResult:
         else:
             self.unchanged += 1
             return False
+        if not item.is_new:
+            where = f"Row {item.row}" if isinstance(item.row, int) else str(item.row)
+            self.changes.append(f"{where}: {item.describe_changes()}")
         return True
+
+    def report_lines(self) -> list[str]:
+        """The check step, in words: the file's settings and skipped rows, each row's period as
+        read, and the corrections (for the command; the page shows the same as tables)."""
+        lines = [*self.notes]
+        lines += [
+            f"Row {number} skipped (above the header): {text}" for number, text in self.skipped
+        ]
+        lines += ["Periods as read:", *(f"  {reading}" for reading in self.readings)]
+        if self.changes:
+            lines += ["Corrections (from \u2192 to):", *(f"  {change}" for change in self.changes)]
+        return lines
 
     def summary(self) -> str:
         parts = [f"{self.created} new", f"{self.updated} updated", f"{self.unchanged} unchanged"]
@@ -287,6 +440,8 @@ def kpi_values_import(
     plan: Plan | None = None,
     area: LocalArea | None = None,
     dry_run: bool = False,
+    year_convention: str = "",
+    as_at: datetime.date | None = None,
 ) -> ImportResult:
     """Import KPI values from a CSV or XLSX file into a plan's dataset (or an area's).
 
@@ -295,10 +450,18 @@ def kpi_values_import(
     recorded that differs is corrected (a new row that corrects it, which is kept); one that
     is the same writes nothing. `user` None is the system (management command); a signed-in
     user may import only the KPIs they may enter values for.
+
+    `year_convention` (financial, academic or calendar) is the file's setting for reading year
+    pairs, and `as_at` its "as at" date (the end of a year to date that does not say); a note
+    above the header ("As at 31/12/2021", "Year convention: academic") gives them too. The
+    result (and ImportFileError's `readings`) says how every row's period was read.
     """
     if (plan is None) == (area is None):
         raise ValueError("Import into a plan or an area.")
     table = read_table(raw, name=name, max_bytes=KPI_UPLOAD_MAX_BYTES)
+    problems: list[ImportProblem] = []
+    notes: list[str] = []
+    year_convention, as_at = _file_settings(table, year_convention, as_at, problems, notes)
     kpis = Kpi.objects.select_related("plan", "data_owner")
     kpis = list(kpis.filter(plan=plan) if plan else kpis.filter(plan__area=area))
     scope = f'the dataset of "{plan}"' if plan else f"{area}'s datasets"
@@ -306,7 +469,6 @@ def kpi_values_import(
         (value.kpi_id, value.period_start, value.period_end): value
         for value in KpiValue.objects.current().filter(kpi__in=kpis)
     }
-    problems: list[ImportProblem] = []
 
     def report(row, column, message):
         problems.append(
@@ -328,6 +490,8 @@ def kpi_values_import(
             else (lambda kpi: permissions.can_enter_values(user, kpi))
         ),
         describe_row=lambda row: f"row {row}",
+        year_convention=year_convention,
+        as_at=as_at,
     )
     present = set(table.written)
     for number, cells in table.rows:
@@ -335,11 +499,68 @@ def kpi_values_import(
     if not table.rows:
         problems.append(ImportProblem(None, message=f"{name} has a header but no values."))
     if problems:
-        raise ImportFileError(problems)
+        error = ImportFileError(problems)
+        error.readings, error.skipped, error.notes = preparer.readings, table.skipped, notes
+        raise error
     try:
-        return _write_prepared(preparer.prepared, user=user, name=name, dry_run=dry_run)
+        result = _write_prepared(preparer.prepared, user=user, name=name, dry_run=dry_run)
     except _DryRun as stop:
-        return stop.args[0]
+        result = stop.args[0]
+    result.readings, result.skipped, result.notes = preparer.readings, table.skipped, notes
+    return result
+
+
+def _file_settings(table: Table, year_convention: str, as_at, problems, notes):
+    """The file's year convention and "as at" date: the import form's (or the command's)
+    setting, else a note above the header. A note that disagrees with the form is refused."""
+    from_note = table.year_convention
+    if year_convention and year_convention not in ("financial", "academic", "calendar"):
+        year_convention = read_convention(year_convention) or ""
+    if from_note and year_convention and from_note != year_convention:
+        problems.append(
+            ImportProblem(
+                table.year_convention_row,
+                message=f"The file's note says the year convention is {from_note}, and the "
+                f"import was asked to read it as {year_convention}: correct one of them.",
+            )
+        )
+    year_convention = year_convention or from_note
+    note_date = None
+    if table.as_at not in (None, ""):
+        try:
+            note_date = parse_date(table.as_at)
+        except CellError:
+            try:
+                period = parse_period(f"at {cell_text(table.as_at)}")
+                note_date = period.end if period.is_single_day else None
+            except PeriodError:
+                note_date = None
+        if note_date is None:
+            problems.append(
+                ImportProblem(
+                    table.as_at_row,
+                    message=f'The "as at" note ("{cell_text(table.as_at)}") is not a date: write '
+                    "it like 31/12/2021.",
+                )
+            )
+        elif as_at and note_date != as_at:
+            problems.append(
+                ImportProblem(
+                    table.as_at_row,
+                    message=f"The file's note says as at {note_date:%d/%m/%Y}, and the import "
+                    f"was given {as_at:%d/%m/%Y}: correct one of them.",
+                )
+            )
+    as_at = as_at or note_date
+    if year_convention:
+        notes.append(f"Year convention of the file: {year_convention}.")
+    else:
+        notes.append("Year convention of the file: not given, so a KPI's own, else financial.")
+    if as_at:
+        notes.append(f"As at: {as_at:%d/%m/%Y} (the end of a year to date that does not say).")
+    if table.header_row != 1:
+        notes.append(f"Header found in row {table.header_row}.")
+    return year_convention, as_at
 
 
 @transaction.atomic

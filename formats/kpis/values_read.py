@@ -40,6 +40,12 @@ COLUMNS: dict[str, Column] = {
         Column("note", False, "Anything a reader needs to know about this figure."),
         Column("status", False, 'Blank or "recorded"; "no data"; or "unreliable".'),
         Column("source", False, "Where the figure comes from (system, report, return)."),
+        Column(
+            "year_convention",
+            False,
+            'How a year like 2021/22 is read in this row: "financial", "academic" or '
+            "\"calendar\" (blank: the KPI's, else the file's, else financial).",
+        ),
     )
 }
 # Columns a download carries for its readers, which an import ignores.
@@ -59,6 +65,8 @@ ALIASES = {
     "notes": "note",
     "comment": "note",
     "comments": "note",
+    "convention": "year_convention",
+    "year_type": "year_convention",
 }
 STATUS_WORDS = {
     "": ValueStatus.RECORDED,
@@ -83,6 +91,8 @@ MAX_XLSX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 # openpyxl reads the shared strings whole, before the first row: they have a smaller cap.
 MAX_XLSX_SHARED_STRINGS_BYTES = 10 * 1024 * 1024
 MAX_XLSX_MEMBERS = 1_000
+# A title or notes block above the header is skipped; the header is looked for this far down.
+MAX_ROWS_ABOVE_HEADER = 20
 
 
 # --- Problems ----------------------------------------------------------------------------
@@ -134,6 +144,14 @@ class Table:
     written: dict[str, str]
     letters: dict[str, str]
     rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+    header_row: int = 1
+    # Rows above the header (a title, notes), as (row number, their text), skipped.
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    # What a note above the header says: "As at 31/12/2021", "Year convention: academic".
+    as_at: object = None
+    as_at_row: int | None = None
+    year_convention: str = ""
+    year_convention_row: int | None = None
 
 
 def column_letter(index: int) -> str:
@@ -245,6 +263,27 @@ def _not_csv(name: str, why: str) -> ImportFileError:
     )
 
 
+def _not_utf8(raw: bytes, exc: UnicodeDecodeError, *, name: str) -> ImportFileError:
+    """Where the first byte that is not UTF-8 is, what it would be in the Windows encoding
+    Excel saves a plain "CSV" in, and the fix. The file is not guessed at: refused."""
+    row = raw.count(b"\n", 0, exc.start) + 1
+    byte = raw[exc.start : exc.start + 1]
+    try:
+        as_windows = f' ("{byte.decode("cp1252")}" in the Windows encoding)'
+    except UnicodeDecodeError:
+        as_windows = ""
+    return ImportFileError(
+        [
+            ImportProblem(
+                row,
+                message=f"{name} is not UTF-8 text: row {row} has the byte 0x{byte.hex()}"
+                f"{as_windows}, which is not UTF-8. In Excel, use Save As and choose "
+                '"CSV UTF-8 (Comma delimited) (*.csv)", then import the new file.',
+            )
+        ]
+    )
+
+
 def _read_csv(raw: bytes, *, name: str):
     """The CSV's rows, one at a time."""
     if b"\x00" in raw[:4096] or raw.startswith((b"%PDF", b"\xd0\xcf\x11\xe0")):
@@ -252,7 +291,7 @@ def _read_csv(raw: bytes, *, name: str):
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _not_csv(name, f"byte {exc.start} is not UTF-8 text") from exc
+        raise _not_utf8(raw, exc, name=name) from exc
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -301,9 +340,21 @@ def _table_from_rows(grid, *, name: str) -> Table:
     """Rows (an iterator) → Table: the header is checked as soon as it is read, so a file that
     is not the import format is refused before the rest of it is read."""
     rows = ((number, row) for number, row in enumerate(grid, start=1) if not _is_blank(row))
-    first = next(rows, None)
-    if first is None:
-        raise ImportFileError([ImportProblem(None, message=f"{name} has no rows.")])
+    above: list[tuple[int, list]] = []
+    first = None
+    for number, row in rows:
+        if _names_columns(row):
+            first = (number, row)
+            break
+        above.append((number, row))
+        if len(above) >= MAX_ROWS_ABOVE_HEADER:
+            break
+    no_header = first is None
+    if no_header:
+        if not above:
+            raise ImportFileError([ImportProblem(None, message=f"{name} has no rows.")])
+        # Checked as if it were the header, so the message says what is wrong with it.
+        first, above = above[0], []
     header_number, header = first
     problems = []
     columns: list[str] = []
@@ -351,13 +402,20 @@ def _table_from_rows(grid, *, name: str) -> Table:
                     "name the columns: " + ", ".join(COLUMNS) + ".",
                 )
             )
-    if header_number != 1:
+    if no_header:
         problems.append(
-            ImportProblem(None, message="Row 1 is blank: the header must be the first row.")
+            ImportProblem(
+                None,
+                message=f"No header row found in the first {MAX_ROWS_ABOVE_HEADER} rows of "
+                f"{name}: the header is the first row that names the import columns ("
+                + ", ".join(c.name for c in COLUMNS.values() if c.required)
+                + "…); rows above it (a title, notes) are skipped.",
+            )
         )
+    table = Table(columns=columns, written=written, letters=letters, header_row=header_number)
+    _read_rows_above(table, above, problems)
     if problems:
         raise ImportFileError(problems)
-    table = Table(columns=columns, written=written, letters=letters)
     for number, row in rows:
         cells: dict[str, object] = {}
         for index, cell in enumerate(row):
@@ -370,6 +428,49 @@ def _table_from_rows(grid, *, name: str) -> Table:
                 cells["__extra__"] = (column_letter(index), cell)
         table.rows.append((number, cells))
     return table
+
+
+def _names_columns(row: list) -> bool:
+    """Is this the header: two cells or more, at least one an import column's name?"""
+    texts = [cell.strip() for cell in row if isinstance(cell, str) and cell.strip()]
+    filled = [cell for cell in row if not _is_blank([cell])]
+    if len(filled) < 2:
+        return False
+    return any(canonical_column(text) in COLUMNS or text in IGNORED_COLUMNS for text in texts)
+
+
+_AS_AT_NOTE = re.compile(r"^\s*(?:data\s+)?as\s+(?:at|of)\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+_CONVENTION_NOTE = re.compile(r"^\s*year(?:\s+convention|\s+type)?\s*:\s*(?P<rest>.*)$", re.I)
+
+
+def _read_rows_above(table: Table, above: list[tuple[int, list]], problems: list) -> None:
+    """List the rows above the header as skipped, and read what their notes say: an "As at"
+    date and a "Year convention:" (the cell itself, or the next one along)."""
+    from wsoa.dates import read_convention  # noqa: PLC0415 - only a file with notes needs it
+
+    for number, row in above:
+        cells = [cell for cell in row if not _is_blank([cell])]
+        table.skipped.append((number, " | ".join(cell_text(cell) for cell in cells)[:120]))
+        for index, cell in enumerate(cells):
+            if not isinstance(cell, str):
+                continue
+            following = cells[index + 1] if index + 1 < len(cells) else None
+            if match := _AS_AT_NOTE.match(cell):
+                table.as_at = match["rest"].strip() or following
+                table.as_at_row = number
+            elif match := _CONVENTION_NOTE.match(cell):
+                written = match["rest"].strip() or cell_text(following)
+                convention = read_convention(written)
+                if convention is None:
+                    problems.append(
+                        ImportProblem(
+                            number,
+                            message=f'"{written}" is not a year convention: write financial, '
+                            "academic or calendar.",
+                        )
+                    )
+                else:
+                    table.year_convention, table.year_convention_row = convention, number
 
 
 def _is_blank(row: Iterable[object]) -> bool:

@@ -20,7 +20,7 @@ from django.db.models import Q
 from actions.models import Action, Resource, StatusUpdate
 from formats.plans.rows import read_links, read_milestones
 from formats.plans.validate import FORMAT
-from wsoa.models import Board, Concern, Organisation, Outcome, Plan, Post
+from wsoa.models import Board, Concern, DeliveryPartner, Organisation, Outcome, Plan, Post
 from wsoa.timescales import parse_timescale
 
 FORMATS = ("yaml", "json")
@@ -56,6 +56,25 @@ def _due_date(due: datetime.date | None, text: str, what: str, notes: list[str])
     return due
 
 
+def _due_fields(item, text: str, what: str, notes: list[str]) -> dict:
+    """`due` with the words the due date was given in, where they are not the timescale's
+    (deadline's) own; else `due_date` where it differs from what the text gives."""
+    if item.is_due_date_as_written:
+        if item.due_date_as_written == text:
+            return {}
+        return {"due": item.due_date_as_written}
+    return {"due_date": _due_date(item.due_date, text, what, notes)}
+
+
+def _partner(entry: DeliveryPartner, organisations: dict[int, Organisation]):
+    organisation = organisations[entry.organisation_id].name if entry.organisation_id else ""
+    if not entry.person_name:
+        return organisation
+    return _compact(
+        {"name": entry.person_name, "post": entry.person_post, "organisation": organisation}
+    )
+
+
 def _progress(updates: list[StatusUpdate]) -> list[dict]:
     return [
         _compact(
@@ -83,12 +102,18 @@ def plan_export(*, plan: Plan) -> PlanExport:
     notes: list[str] = []
     levels = list(plan.rating_scheme.levels.order_by("rank"))
 
-    concerns = list(
-        Concern.objects.filter(plan=plan)
-        .select_related("sponsor")
-        .prefetch_related("delivery_partners")
-        .order_by("number")
-    )
+    concerns = list(Concern.objects.filter(plan=plan).order_by("number"))
+    # In the file's order: sponsors by their through rows, partners by their position.
+    sponsors_by_concern: dict[int, list[int]] = defaultdict(list)
+    for concern_id, post_id in (
+        Concern.sponsors.through.objects.filter(concern__plan=plan)
+        .order_by("pk")
+        .values_list("concern_id", "post_id")
+    ):
+        sponsors_by_concern[concern_id].append(post_id)
+    partners_by_concern: dict[int, list[DeliveryPartner]] = defaultdict(list)
+    for entry in DeliveryPartner.objects.filter(concern__plan=plan).order_by("position", "pk"):
+        partners_by_concern[entry.concern_id].append(entry)
     outcomes_by_concern: dict[int, list[Outcome]] = defaultdict(list)
     for outcome in Outcome.objects.filter(concern__plan=plan).order_by("position", "pk"):
         outcomes_by_concern[outcome.concern_id].append(outcome)
@@ -135,7 +160,7 @@ def plan_export(*, plan: Plan) -> PlanExport:
         .order_by("name")
     }
     post_ids = {pk for ids in leads_by_action.values() for pk in ids} | {
-        concern.sponsor_id for concern in concerns if concern.sponsor_id
+        pk for ids in sponsors_by_concern.values() for pk in ids
     }
     posts = {
         post.pk: post
@@ -146,9 +171,15 @@ def plan_export(*, plan: Plan) -> PlanExport:
     organisation_ids = (
         {post.organisation_id for post in posts.values() if post.organisation_id}
         | {board.organisation_id for board in boards.values() if board.organisation_id}
-        | {org.pk for concern in concerns for org in concern.delivery_partners.all()}
+        | {
+            entry.organisation_id
+            for entries in partners_by_concern.values()
+            for entry in entries
+            if entry.organisation_id
+        }
     )
-    organisations = Organisation.objects.filter(pk__in=organisation_ids).order_by("name")
+    organisations = list(Organisation.objects.filter(pk__in=organisation_ids).order_by("name"))
+    organisations_by_id = {org.pk: org for org in organisations}
 
     def action_entry(action: Action) -> dict:
         return _compact(
@@ -160,22 +191,22 @@ def plan_export(*, plan: Plan) -> PlanExport:
                 "boards": [boards[pk].name for pk in boards_by_action[action.pk]],
                 "resource": "" if action.resource == Resource.UNKNOWN else action.resource,
                 "timescale": action.timescale,
-                "due_date": _due_date(
-                    action.due_date, action.timescale, f"action {action.ref}", notes
-                ),
+                **_due_fields(action, action.timescale, f"action {action.ref}", notes),
+                "note_from_transcriber": action.transcriber_note,
                 "progress": _progress(updates_by_action[action.pk]),
                 "milestones": [
                     _compact(
                         {
                             "description": milestone.description,
                             "deadline": milestone.deadline,
-                            "due_date": _due_date(
-                                milestone.due_date,
+                            **_due_fields(
+                                milestone,
                                 milestone.deadline,
                                 f"milestone {position} of action {action.ref}",
                                 notes,
                             ),
                             "completed_on": milestone.completed_on,
+                            "note_from_transcriber": milestone.transcriber_note,
                             "progress": _progress(updates_by_milestone[milestone.pk]),
                         },
                         keep=("description",),
@@ -193,9 +224,11 @@ def plan_export(*, plan: Plan) -> PlanExport:
                     "ref": outcome.ref,
                     "statement": outcome.statement,
                     "impact_statements": outcome.impact_statements,
+                    "note_from_transcriber": outcome.transcriber_note,
                     "actions": [action_entry(a) for a in actions_by_outcome[outcome.pk]],
                 },
-                keep=("statement", "actions"),
+                # A statement the source lost is left out; the note says so.
+                keep=("actions",) if outcome.transcriber_note else ("statement", "actions"),
             )
             for outcome in outcomes_by_concern[concern.pk]
         ]
@@ -218,8 +251,12 @@ def plan_export(*, plan: Plan) -> PlanExport:
                 "finding": concern.finding,
                 "aim": concern.aim,
                 "kpis": concern.kpis,
-                "sponsor": posts[concern.sponsor_id].title if concern.sponsor_id else "",
-                "delivery_partners": sorted(o.name for o in concern.delivery_partners.all()),
+                **_sponsor_fields([posts[pk].title for pk in sponsors_by_concern[concern.pk]]),
+                "delivery_partners": [
+                    _partner(entry, organisations_by_id)
+                    for entry in partners_by_concern[concern.pk]
+                ],
+                "note_from_transcriber": concern.transcriber_note,
                 "outcomes": outcomes,
             },
             keep=("number", "title", "outcomes"),
@@ -254,6 +291,13 @@ def plan_export(*, plan: Plan) -> PlanExport:
                 "published_on": plan.published_on,
                 "concern_label": plan.concern_label,
                 "introduction": plan.introduction,
+                "inspection_framework": plan.inspection_framework,
+                "inspectors": [
+                    inspector if inspector.get("role") else inspector["name"]
+                    for inspector in plan.inspectors
+                ],
+                "report_published_on": plan.report_published_on,
+                "plan_due_on": plan.plan_due_on,
             }
         ),
         "rating_scheme": {
@@ -288,6 +332,13 @@ def plan_export(*, plan: Plan) -> PlanExport:
         "concerns": concern_entries,
     }
     return PlanExport(document=_compact(document, keep=("concerns",)), notes=notes)
+
+
+def _sponsor_fields(titles: list[str]) -> dict:
+    """One sponsor is written `sponsor: …`, as most plans have it; several as a list."""
+    if len(titles) == 1:
+        return {"sponsor": titles[0]}
+    return {"sponsors": titles}
 
 
 class _Dumper(yaml.SafeDumper):

@@ -23,6 +23,7 @@ from formats.plans.rows import create_or_change, set_fields
 from wsoa.models import (
     Board,
     Concern,
+    DeliveryPartner,
     LocalArea,
     Organisation,
     Outcome,
@@ -193,6 +194,13 @@ class PlanWriter(UpdateInPlace):
             "published_on": spec["published_on"],
             "concern_label": spec["concern_label"],
             "introduction": spec["introduction"],
+            "inspection_framework": spec["inspection_framework"],
+            "inspectors": [
+                {key: value for key, value in inspector.items() if value}
+                for inspector in spec["inspectors"]
+            ],
+            "report_published_on": spec["report_published_on"],
+            "plan_due_on": spec["plan_due_on"],
             "rating_scheme": self.scheme,
         }
         return self._upsert(Plan, {"area": self.area, "title": spec["title"]}, values, "plans")
@@ -223,7 +231,7 @@ class PlanWriter(UpdateInPlace):
                 "finding": spec["finding"],
                 "aim": spec["aim"],
                 "kpis": spec["kpis"],
-                "sponsor_id": sponsor.pk if (sponsor := self.posts.get(spec["sponsor"])) else None,
+                "transcriber_note": spec["note_from_transcriber"],
             }
             concern = create_or_change(
                 existing_concerns.get(spec["number"]),
@@ -233,9 +241,8 @@ class PlanWriter(UpdateInPlace):
                 self.report,
                 "concerns",
             )
-            concern.delivery_partners.set(
-                [self.organisations[name] for name in spec["delivery_partners"]]
-            )
+            self._write_sponsors(concern, [self.posts[title].pk for title in spec["sponsors"]])
+            self._write_partners(concern, spec["delivery_partners"])
             concerns[spec["number"]] = concern
 
         for board_spec in self.doc["boards"]:
@@ -252,6 +259,59 @@ class PlanWriter(UpdateInPlace):
             else:
                 self._update_content(plan, concerns)
 
+    def _write_sponsors(self, concern: Concern, post_ids: list[int]) -> None:
+        """The sponsors in the file's order: through rows are written in that order (a
+        `set()` would not keep it) and rewritten only when the list changed."""
+        through = Concern.sponsors.through
+        existing = list(
+            through.objects.filter(concern=concern).order_by("pk").values_list("post_id", flat=True)
+        )
+        if existing == post_ids:
+            return
+        through.objects.filter(concern=concern).delete()
+        through.objects.bulk_create(
+            [through(concern_id=concern.pk, post_id=post_id) for post_id in post_ids]
+        )
+        if existing:
+            self.report.updated["concern sponsors"] += 1
+
+    def _write_partners(self, concern: Concern, partners: list[dict]) -> None:
+        """Delivery partners (organisations and people) in the file's order; the concern's
+        `delivery_partners` are kept in step with the organisations among them."""
+        wanted = [
+            (
+                self.organisations[p["organisation"]].pk if p["organisation"] else None,
+                p["name"],
+                p["post"],
+            )
+            for p in partners
+        ]
+        existing = list(
+            DeliveryPartner.objects.filter(concern=concern)
+            .order_by("position", "pk")
+            .values_list("organisation_id", "person_name", "person_post")
+        )
+        if existing != wanted:
+            DeliveryPartner.objects.filter(concern=concern).delete()
+            rows = [
+                DeliveryPartner(
+                    concern=concern,
+                    position=position,
+                    organisation_id=organisation_id,
+                    person_name=name,
+                    person_post=post,
+                )
+                for position, (organisation_id, name, post) in enumerate(wanted, start=1)
+            ]
+            for row in rows:
+                row.full_clean(exclude=["concern"])
+            DeliveryPartner.objects.bulk_create(rows)
+            if existing:
+                self.report.updated["delivery partners"] += 1
+        concern.delivery_partners.set(
+            [pk for pk in dict.fromkeys(pk for pk, _, _ in wanted) if pk is not None]
+        )
+
     def _action_values(self, spec: dict) -> dict:
         return {
             "description": spec["description"],
@@ -260,6 +320,9 @@ class PlanWriter(UpdateInPlace):
             "timescale": spec["timescale"],
             "starts_on": spec["starts_on"],
             "due_date": spec["due_date"],
+            "due_date_precision": spec["due_date_precision"],
+            "due_date_as_written": spec["due_date_as_written"],
+            "transcriber_note": spec["note_from_transcriber"],
         }
 
     @staticmethod
@@ -272,7 +335,10 @@ class PlanWriter(UpdateInPlace):
             "description": spec["description"],
             "deadline": spec["deadline"],
             "due_date": spec["due_date"],
+            "due_date_precision": spec["due_date_precision"],
+            "due_date_as_written": spec["due_date_as_written"],
             "completed_on": spec["completed_on"],
+            "transcriber_note": spec["note_from_transcriber"],
         }
 
     def _new_updates(self, entries: list[dict], **subject) -> list[StatusUpdate]:
@@ -301,6 +367,7 @@ class PlanWriter(UpdateInPlace):
                     ref=outcome_spec["ref"],
                     statement=outcome_spec["statement"],
                     impact_statements=outcome_spec["impact_statements"],
+                    transcriber_note=outcome_spec["note_from_transcriber"],
                 )
                 outcome_rows.append(outcome)
                 action_specs.extend(

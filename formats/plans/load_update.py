@@ -41,6 +41,7 @@ class UpdateInPlace:
                     "ref": outcome_spec["ref"],
                     "statement": outcome_spec["statement"],
                     "impact_statements": outcome_spec["impact_statements"],
+                    "transcriber_note": outcome_spec["note_from_transcriber"],
                 }
                 outcome = by_ref.get(outcome_spec["ref"]) if outcome_spec["ref"] else None
                 outcome = create_or_change(

@@ -17,9 +17,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from actions.models import DatePrecision, written_date_precision
 from formats.reader import ParsedFile, PlanFileError, Problem
 from wsoa.dates import date_out_of_range
-from wsoa.models import OrganisationKind, PlanKind, PlanStatus
+from wsoa.models import InspectionFramework, OrganisationKind, PlanKind, PlanStatus
 from wsoa.timescales import parse_timescale
 
 FORMAT = "wsoa-plan/1"
@@ -77,6 +78,19 @@ SPECS: dict[str, dict[str, F]] = {
         "published_on": F("date"),
         "concern_label": F("text", default="Significant concern"),
         "introduction": F("text", default=""),
+        "inspection_framework": F("inspection_framework", default=""),
+        "inspectors": F("[inspector_or_name]", default=[]),
+        "report_published_on": F("date"),
+        "plan_due_on": F("date"),
+    },
+    # An inspector written as a mapping (a plain string is a name on its own).
+    "inspector": {"name": F("text", True), "role": F("text", default="")},
+    # A delivery partner written as a mapping (a plain string is an organisation's name): a
+    # person, with their post and organisation, or an organisation.
+    "partner": {
+        "name": F("text", default=""),
+        "post": F("text", default=""),
+        "organisation": F("text", default=""),
     },
     "rating_scheme": {"name": F("text", True), "levels": F("[level]", True)},
     "level": {
@@ -102,13 +116,17 @@ SPECS: dict[str, dict[str, F]] = {
         "aim": F("text", default=""),
         "kpis": F("[text]", default=[]),
         "sponsor": F("text", default=""),
-        "delivery_partners": F("[text]", default=[]),
+        "sponsors": F("[text]", default=[]),
+        "delivery_partners": F("[partner_or_name]", default=[]),
+        "note_from_transcriber": F("text", default=""),
         "outcomes": F("[outcome]", True),
     },
     "outcome": {
         "ref": F("text", default=""),
-        "statement": F("text", True),
+        # Required unless note_from_transcriber says why the source does not give it.
+        "statement": F("text", default=""),
         "impact_statements": F("[text]", default=[]),
+        "note_from_transcriber": F("text", default=""),
         "actions": F("[action]", True),
     },
     "action": {
@@ -119,15 +137,19 @@ SPECS: dict[str, dict[str, F]] = {
         "boards": F("[text]", default=[]),
         "resource": F("resource", default="unknown"),
         "timescale": F("text", default=""),
+        "due": F("due"),
         "due_date": F("date"),
+        "note_from_transcriber": F("text", default=""),
         "progress": F("[progress]", default=[]),
         "milestones": F("[milestone]", default=[]),
     },
     "milestone": {
         "description": F("text", True),
         "deadline": F("text", default=""),
+        "due": F("due"),
         "due_date": F("date"),
         "completed_on": F("date"),
+        "note_from_transcriber": F("text", default=""),
         "progress": F("[progress]", default=[]),
     },
     "progress": {
@@ -142,6 +164,7 @@ CHOICES = {
     "organisation_kind": OrganisationKind.values,
     "plan_kind": PlanKind.values,
     "plan_status": PlanStatus.values,
+    "inspection_framework": InspectionFramework.values,
 }
 
 # The longest text each field's database column holds, by (object, key): checked here so that
@@ -156,6 +179,10 @@ TEXT_LIMITS = {
     ("post", "email"): 254,
     ("plan", "title"): 300,
     ("plan", "concern_label"): 50,
+    ("inspector", "name"): 200,
+    ("inspector", "role"): 200,
+    ("partner", "name"): 200,
+    ("partner", "post"): 200,
     ("rating_scheme", "name"): 100,
     ("level", "code"): 30,
     ("level", "label"): 50,
@@ -261,6 +288,19 @@ class _Checker(ProblemCollector):
                 self.problem(path, f"{out_of_range[0].lower()}{out_of_range[1:]}, not {day}")
                 return None
             return day
+        if kind == "inspector_or_name":
+            if isinstance(value, dict):
+                return self.obj(value, "inspector", path)
+            return {"name": self.value(value, "text", path), "role": ""}
+        if kind == "partner_or_name":
+            if isinstance(value, dict):
+                partner = self.obj(value, "partner", path)
+                if not partner["name"] and not partner["organisation"]:
+                    self.problem(path, "give the person's name, or an organisation, or both")
+                return partner
+            return {"name": "", "post": "", "organisation": self.value(value, "text", path)}
+        if kind == "due":
+            return self.due(value, path)
         if kind == "colour":
             if not isinstance(value, str) or not COLOUR.match(value):
                 self.problem(path, f"must be a colour written #rrggbb, not {_quote(value)}")
@@ -283,6 +323,39 @@ class _Checker(ProblemCollector):
                 return CHOICES[kind][0]
             return value
         raise AssertionError(kind)
+
+    def due(self, value: Any, path: str) -> dict | None:
+        """`due`: a date (precise to the day), or words the due date is derived from
+        ("Nov 2019", "Autumn term 2019"), kept as written."""
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, datetime.date) or (
+            isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value)
+        ):
+            day = self.value(value, "date", path)
+            if day is None:
+                return None
+            return {"date": day, "precision": DatePrecision.DAY.value, "as_written": ""}
+        text = self.value(value, "text", path)
+        if not text:
+            return None
+        if len(text) > 300:
+            self.problem(path, f"is {len(text)} characters long; at most 300 allowed")
+            return None
+        derived = parse_timescale(text).due
+        if derived is None:
+            self.problem(
+                path,
+                f"no due date can be worked out from {_quote(text)}: write a date "
+                '(2019-11-30), a month ("Nov 2019") or a term ("Autumn term 2019"); words '
+                "with no date belong in timescale (deadline for a milestone)",
+            )
+            return None
+        return {
+            "date": derived,
+            "precision": written_date_precision(text),
+            "as_written": text,
+        }
 
     def obj(self, value: Any, spec_name: str, path: str) -> dict:
         spec = SPECS[spec_name]
@@ -420,6 +493,17 @@ def _check_references(checker, doc, existing_organisations, existing_posts, exis
     start, end = plan.get("inspection_start"), plan.get("inspection_end")
     if start and end and end < start:
         checker.problem("plan.inspection_end", "the inspection cannot end before it starts")
+    report = plan.get("report_published_on")
+    if report and start and report < start:
+        checker.problem(
+            "plan.report_published_on", "the report cannot be published before the inspection"
+        )
+
+    def check_due(item, path):
+        if item["due"] is not None and item["due_date"] is not None:
+            checker.problem(
+                f"{path}.due_date", "give due or due_date, not both (due may be a date too)"
+            )
 
     def check_progress(entries, path):
         for k, entry in enumerate(entries):
@@ -429,12 +513,30 @@ def _check_references(checker, doc, existing_organisations, existing_posts, exis
     for ci, concern in enumerate(doc["concerns"]):
         cpath = f"concerns[{ci}]"
         known(concern["sponsor"], posts, f"{cpath}.sponsor", "post")
+        if concern["sponsor"] and concern["sponsors"]:
+            checker.problem(
+                f"{cpath}.sponsors", "give sponsor (one) or sponsors (a list), not both"
+            )
+        for j, sponsor in enumerate(concern["sponsors"]):
+            known(sponsor, posts, f"{cpath}.sponsors[{j}]", "post")
         for j, partner in enumerate(concern["delivery_partners"]):
-            known(partner, organisations, f"{cpath}.delivery_partners[{j}]", "organisation")
+            where = f"{cpath}.delivery_partners[{j}]"
+            if partner["name"]:
+                where += ".organisation"
+            known(partner["organisation"], organisations, where, "organisation")
         for oi, outcome in enumerate(concern["outcomes"]):
             opath = f"{cpath}.outcomes[{oi}]"
+            if not outcome["statement"] and not outcome["note_from_transcriber"]:
+                checker.problem(
+                    f"{opath}.statement",
+                    "is required (where the source lost it, leave it out and say so in "
+                    "note_from_transcriber)",
+                )
             for ai, action in enumerate(outcome["actions"]):
                 apath = f"{opath}.actions[{ai}]"
+                check_due(action, apath)
+                for mi, milestone in enumerate(action["milestones"]):
+                    check_due(milestone, f"{apath}.milestones[{mi}]")
                 for j, lead in enumerate(action["leads"]):
                     known(lead, posts, f"{apath}.leads[{j}]", "post")
                 for j, board in enumerate(action["boards"]):
@@ -466,6 +568,8 @@ def _letters():
 def _normalise(doc: dict, taken_refs: set[str], board_names: dict[str, str]) -> None:
     """Generate missing refs, resolve board short names, derive dates from timescales."""
     for concern in doc["concerns"]:
+        sponsors = [concern["sponsor"]] if concern["sponsor"] else concern["sponsors"]
+        concern["sponsors"] = list(dict.fromkeys(sponsors))
         for position, outcome in enumerate(concern["outcomes"], start=1):
             base = outcome["ref"] or f"{concern['number']}.{position}"
             letters = _letters()
@@ -481,8 +585,7 @@ def _normalise(doc: dict, taken_refs: set[str], board_names: dict[str, str]) -> 
                 action["leads"] = list(dict.fromkeys(action["leads"]))
                 parsed = parse_timescale(action["timescale"])
                 action["starts_on"] = parsed.start
-                if action["due_date"] is None:
-                    action["due_date"] = parsed.due
+                _settle_due(action, action["timescale"], parsed.due)
                 if (
                     action["starts_on"]
                     and action["due_date"]
@@ -490,5 +593,22 @@ def _normalise(doc: dict, taken_refs: set[str], board_names: dict[str, str]) -> 
                 ):
                     action["starts_on"] = None
                 for milestone in action["milestones"]:
-                    if milestone["due_date"] is None:
-                        milestone["due_date"] = parse_timescale(milestone["deadline"]).due
+                    deadline = milestone["deadline"]
+                    _settle_due(milestone, deadline, parse_timescale(deadline).due)
+
+
+def _settle_due(item: dict, text: str, derived: datetime.date | None) -> None:
+    """The due date, its precision and the words it comes from: `due` as given; else a
+    `due_date` (a day); else what the timescale (deadline) gives, with its words."""
+    if item["due"] is not None:
+        due = item["due"]
+        item["due_date"] = due["date"]
+        item["due_date_precision"] = due["precision"]
+        item["due_date_as_written"] = due["as_written"]
+    elif item["due_date"] is not None:
+        item["due_date_precision"] = DatePrecision.DAY.value
+        item["due_date_as_written"] = ""
+    else:
+        item["due_date"] = derived
+        item["due_date_precision"] = written_date_precision(text) if derived else ""
+        item["due_date_as_written"] = text if derived else ""

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from actions import status as action_status
 from actions.models import Action
+from actions.selectors import with_rating_shown
 from governance.dashboard import board_actions
 from governance.meetings import last_meeting_before
 from governance.models import Meeting, UpdateReminder
@@ -107,8 +108,11 @@ def _actions_needing_update(board: Board, *, today: datetime.date, previous: Mee
     if previous is None:
         return []
     actions = (
-        board_actions(board)
-        .with_status(on=today, fields=["level_id", "kind"])
+        with_rating_shown(
+            board_actions(board).with_status(on=today, fields=["level_id", "kind"]),
+            on=today,
+            prefix="now",
+        )
         .with_last_recorded()
         .select_related("plan", "plan__rating_scheme")
         .prefetch_related("leads", "leads__holder", "plan__rating_scheme__levels")
@@ -117,12 +121,17 @@ def _actions_needing_update(board: Board, *, today: datetime.date, previous: Mee
     result = []
     for action in actions:
         levels = {level.pk: level for level in action.plan.rating_scheme.levels.all()}
-        action.current_level = levels.get(action.now_level_id)
+        action.current_level, kind, action.is_derived = action_status.rating_shown_from(
+            levels,
+            level_id=action.now_level_id,
+            kind=action.now_kind,
+            derived_level_id=action.now_derived_level_id,
+        )
         if action_status.is_stale(
             last_recorded_at=action.last_update_at,
             board_met_at=previous.starts_at,
             level=action.current_level,
-            kind=action.now_kind,
+            kind=kind,
         ):
             result.append(action)
     return result

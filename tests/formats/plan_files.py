@@ -17,12 +17,14 @@ from wsoa.models import Concern, Outcome, Plan
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 KINGSTON = FIXTURES / "kingston-2019-wsoa.yaml"
 EXAMPLESHIRE = FIXTURES / "exampleshire-2023-app.yaml"
+NORTHBRIDGE = FIXTURES / "northbridge-2020-wsoa.yaml"
 FORMAT_GUIDE = Path(settings.BASE_DIR) / "docs" / "plan-format.md"
 
 # What each fixture holds: concerns, outcomes, actions, milestones, status updates.
 EXPECTED_COUNTS = {
     KINGSTON: {"concerns": 4, "outcomes": 11, "actions": 55, "milestones": 22, "updates": 29},
     EXAMPLESHIRE: {"concerns": 3, "outcomes": 6, "actions": 12, "milestones": 26, "updates": 41},
+    NORTHBRIDGE: {"concerns": 2, "outcomes": 2, "actions": 3, "milestones": 3, "updates": 4},
 }
 
 

@@ -324,3 +324,174 @@ def test_import_command_dry_run_saves_nothing(plan, dataset, tmp_path, capsys):
     call_command("import_kpi_values", str(path), "--area", plan.area.name, "--dry-run")
     assert "Would import values.csv: 6 values" in capsys.readouterr().out
     assert KpiValue.objects.count() == 0
+
+
+# --- The check step, conventions, rounding, files as people save them ----------------------
+
+
+def test_dry_run_shows_every_rows_period_as_read_with_convention_and_note(
+    plan, dataset, tmp_path, capsys
+):
+    path = tmp_path / "values.csv"
+    path.write_bytes(
+        csv_bytes(
+            [
+                ["H1", "Q3 2021/22 (provisional)", "", "", "80", "", "", ""],
+                ["H1", "2021/22 YTD", "", "", "81", "", "", ""],
+                ["H1", "Apr 2021", "", "", "82", "", "", ""],
+            ]
+        )
+    )
+    call_command(
+        "import_kpi_values",
+        str(path),
+        "--area",
+        plan.area.name,
+        "--dry-run",
+        "--as-at",
+        "30/11/2021",
+    )
+    out = capsys.readouterr().out
+    assert (
+        'Row 2: H1 "Q3 2021/22 (provisional)" \u2192 Oct\u2013Dec 2021 (01/10/2021 to '
+        '31/12/2021); financial quarter, year convention financial (default), note "provisional"'
+    ) in out
+    assert 'Row 3: H1 "2021/22 YTD" \u2192 Apr\u2013Nov 2021' in out
+    assert "Would import values.csv: 3 values" in out
+    assert KpiValue.objects.count() == 0
+
+
+def test_the_browser_check_shows_the_read_as_column_and_writes_nothing(
+    client, plan, dataset, member_of
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(member_of(plan, Role.PROGRAMME_LEAD))
+    raw = csv_bytes([["H1", "H1 2021/22 FTE", "", "", "80", "", "", ""]])
+    response = client.post(
+        reverse("kpi-import", args=[plan.pk]),
+        {"file": SimpleUploadedFile("values.csv", raw), "check": "Check the file"},
+    )
+    assert response.status_code == 200
+    assert "Periods as read" in response.text
+    assert "Apr\u2013Sep 2021 (01/04/2021 to 30/09/2021)" in response.text
+    assert "financial (default)" in response.text and "FTE" in response.text
+    assert KpiValue.objects.count() == 0
+
+
+def test_a_qualifier_is_kept_as_a_note_not_part_of_the_period(plan, dataset):
+    do_import(plan, csv_bytes([["H1", "2021/22 (provisional)", "", "", "80", "", "", "Q4 late"]]))
+    value = KpiValue.objects.get()
+    assert (value.period_label, value.period_start, value.period_end) == (
+        "2021/22",
+        D(2021, 4, 1),
+        D(2022, 3, 31),
+    )
+    assert value.note == "provisional; Q4 late"
+
+
+def test_a_part_year_label_is_refused_not_stored_as_the_full_year(plan, dataset):
+    problems = problems_of(plan, csv_bytes([["H1", "2021/22 part year", "", "", "80", "", "", ""]]))
+    assert problems[0].startswith("Row 2, column B (period_label):")
+    assert "is part of a year" in problems[0]
+
+
+def test_a_percentage_rounded_to_whole_number_agrees_with_its_fraction(plan, dataset):
+    do_import(plan, csv_bytes([["H1", "Apr 2021", "", "", "67%", "2", "3", ""]]))
+    assert KpiValue.objects.get().value == Decimal("67")
+    problems = problems_of(plan, csv_bytes([["H1", "May 2021", "", "", "66.0", "2", "3", ""]]))
+    assert "does not match 2/3 = 66.7%" in problems[0]  # one decimal: 66.7 is the rounding
+
+
+def test_reimport_lists_what_changed_from_what_to_what(plan, dataset, tmp_path, capsys):
+    do_import(plan, good_csv())
+    changed = [row[:] for row in GOOD_ROWS]
+    changed[2][4] = "93"
+    result = do_import(plan, good_csv(changed))
+    assert result.changes == ["Row 4: H1 Sep 2019: value 90.5 \u2192 93"]
+    assert KpiValue.objects.current().get(period_label="Sep 2019").corrects.value == Decimal(
+        "90.50"
+    )
+
+
+def test_a_title_block_above_the_header_is_skipped_and_listed_and_its_notes_read(plan, dataset):
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Impact report: KPI table"])
+    sheet.append(["As at", datetime.datetime(2021, 12, 31)])
+    sheet.append([])
+    sheet.append(HEADER)
+    sheet.append(["H1", "2021/22 YTD", None, None, 80, None, None, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = kpi_values_import(
+        user=None, raw=buffer.getvalue(), name="report.xlsx", plan=plan, dry_run=True
+    )
+    assert result.skipped == [(1, "Impact report: KPI table"), (2, "As at | 2021-12-31 00:00:00")]
+    assert result.readings[0].period.end == D(2021, 12, 31)
+    assert "Header found in row 4." in result.notes
+
+
+def test_a_csv_title_row_is_skipped_and_no_header_is_named(plan, dataset):
+    raw = b"KPI table 2021/22\n" + csv_bytes([["H1", "Apr 2021", "", "", "80", "", "", ""]])
+    result = do_import(plan, raw)
+    assert result.created == 1 and result.skipped == [(1, "KPI table 2021/22")]
+    problems = problems_of(plan, b"A title\nName,Address\nJo,Here\n")
+    assert any("No header row found in the first 20 rows" in p for p in problems)
+
+
+def test_a_csv_that_is_not_utf8_names_the_row_of_the_bad_byte_and_the_fix(plan, dataset):
+    raw = csv_bytes([["H1", "Apr 2021", "", "", "80", "", "", "ok"]]) + (
+        b"H1,May 2021,,,81,,,caf\xe9\n"
+    )
+    problems = problems_of(plan, raw)
+    assert len(problems) == 1
+    assert problems[0].startswith("Row 3: values.csv is not UTF-8 text: row 3 has the byte 0xe9")
+    assert '("\u00e9" in the Windows encoding)' in problems[0] and "CSV UTF-8" in problems[0]
+
+
+def test_the_files_year_convention_reads_bare_year_pairs(plan, dataset):
+    raw = csv_bytes([["H1", "2021/22", "", "", "80", "", "", ""]])
+    kpi_values_import(user=None, raw=raw, name="v.csv", plan=plan, year_convention="academic")
+    value = KpiValue.objects.get()
+    assert (value.period_start, value.period_end) == (D(2021, 9, 1), D(2022, 8, 31))
+
+
+def test_a_year_convention_column_and_note_row_are_read(plan, dataset):
+    header = [*HEADER, "year_convention"]
+    rows = [
+        ["H1", "Q1 2021", "", "", "80", "", "", "", "calendar"],
+        ["H1", "2021/22", "", "", "81", "", "", "", ""],
+    ]
+    raw = b"Year convention: academic\n" + csv_bytes(rows, header=header)
+    result = do_import(plan, raw)
+    readings = {r.written: r for r in result.readings}
+    assert readings["Q1 2021"].period.end == D(2021, 3, 31)
+    assert readings["Q1 2021"].convention == "calendar (this row)"
+    assert readings["2021/22"].period.start == D(2021, 9, 1)
+    assert readings["2021/22"].convention == "academic (the file)"
+
+
+def test_a_kpis_own_convention_reads_its_values_and_a_clash_with_the_file_is_refused(plan, dataset):
+    attendance = KpiFactory(plan=plan, code="ATT", year_convention="academic")
+    raw = csv_bytes([["ATT", "2021/22", "", "", "90", "", "", ""]])
+    do_import(plan, raw)
+    value = KpiValue.objects.get(kpi=attendance)
+    assert (value.period_start, value.period_end) == (D(2021, 9, 1), D(2022, 8, 31))
+    raw = csv_bytes([["ATT", "2022/23", "", "", "90", "", "", ""]])
+    with pytest.raises(ImportFileError) as caught:
+        kpi_values_import(user=None, raw=raw, name="v.csv", plan=plan, year_convention="financial")
+    message = str(caught.value)
+    assert "the file's financial years" in message and "ATT's academic years" in message
+
+
+def test_an_ambiguous_label_is_refused_in_an_import_naming_both_readings(plan, dataset):
+    problems = problems_of(plan, csv_bytes([["H1", "Q1 2021", "", "", "80", "", "", ""]]))
+    assert problems == [
+        'Row 2, column B (period_label): "Q1 2021" could be Jan\u2013Mar 2021 (calendar Q1) or '
+        "Apr\u2013Jun 2021 (Q1 of financial 2021/22): write 'Q1 2021/22' or 'Jan\u2013Mar 2021'"
+    ]

@@ -23,6 +23,7 @@ from tests.formats.plan_files import (
     EXAMPLESHIRE,
     EXPECTED_COUNTS,
     KINGSTON,
+    NORTHBRIDGE,
     plan_counts,
     small_document,
     to_yaml,
@@ -32,7 +33,7 @@ from wsoa.models import LocalArea, Plan
 
 pytestmark = pytest.mark.django_db
 
-FIXTURE_IDS = ["kingston", "exampleshire"]
+FIXTURE_IDS = ["kingston", "exampleshire", "northbridge"]
 
 
 def load(raw: bytes) -> Plan:
@@ -70,7 +71,7 @@ def action_refs(document: dict) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("path", [KINGSTON, EXAMPLESHIRE], ids=FIXTURE_IDS)
+@pytest.mark.parametrize("path", [KINGSTON, EXAMPLESHIRE, NORTHBRIDGE], ids=FIXTURE_IDS)
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
 def test_load_export_load_export_gives_an_identical_document(path, fmt):
     plan = load(path.read_bytes())
@@ -85,7 +86,7 @@ def test_load_export_load_export_gives_an_identical_document(path, fmt):
     assert plan_counts(reloaded) == EXPECTED_COUNTS[path]
 
 
-@pytest.mark.parametrize("path", [KINGSTON, EXAMPLESHIRE], ids=FIXTURE_IDS)
+@pytest.mark.parametrize("path", [KINGSTON, EXAMPLESHIRE, NORTHBRIDGE], ids=FIXTURE_IDS)
 def test_first_export_holds_everything_the_fixture_holds(path):
     fixture = validate_plan_document(parse_plan_file(path.read_bytes(), max_bytes=10**7))
     plan = load(path.read_bytes())

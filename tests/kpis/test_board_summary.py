@@ -67,9 +67,38 @@ def test_red_or_worsened_come_first_then_worst_rating_first(board_dataset):
 def test_as_at_shows_the_dataset_as_it_stood_then(board_dataset):
     rows = {row.kpi.code: row for row in board_kpi_summary(board_dataset, as_at=D(2021, 7, 31))}
     assert rows["RED"].latest.period_label == "Q1 2021/22"
-    assert rows["RED"].change.trend == Trend.NOT_COMPARABLE
+    assert rows["RED"].change.trend == Trend.NO_EARLIER_PERIOD  # Q1 is the first quarter
     assert rows["NODATA"].rag == KpiRag.AMBER  # its missing Q2 had not happened yet
     assert board_kpi_summary(board_dataset, as_at=D(2020, 1, 1))[0].rag == KpiRag.NO_DATA
+
+
+def test_a_fall_against_a_period_of_another_kind_is_not_worsened(plan):
+    """The Kingston case: 98% for the year to December, then 61% for Q3 of a later year. Not
+    like for like, so not "worsened"; a fall from the quarter before is."""
+    concern = ConcernFactory(plan=plan, number=1)
+    board = BoardFactory(area=plan.area, concerns=[concern])
+    for code, values in (
+        ("PART", [("2018/19", 99), ("2019/20 YTD to December", 98), ("Q3 2021/22", 61)]),
+        ("LIKE", [("Q2 2021/22", 70), ("2021/22 YTD to December", 99), ("Q3 2021/22", 61)]),
+    ):
+        kpi = KpiFactory(plan=plan, code=code, concerns=[concern])
+        KpiTargetFactory(kpi=kpi, value=50, due_on=D(2019, 8, 31))  # all green: order by change
+        for period, value in values:
+            KpiValueFactory(kpi=kpi, period=period, value=value)
+    rows = {row.kpi.code: row for row in board_kpi_summary(board)}
+    part, like = rows["PART"], rows["LIKE"]
+    assert (part.is_worsened, part.needs_attention, part.change.trend, part.previous) == (
+        False,
+        False,
+        Trend.NO_EARLIER_PERIOD,
+        None,
+    )
+    assert (like.is_worsened, like.previous.period_label, str(like.change.amount)) == (
+        True,
+        "Q2 2021/22",
+        "-9.00",
+    )
+    assert [row.kpi.code for row in board_kpi_summary(board)] == ["LIKE", "PART"]
 
 
 @pytest.mark.parametrize("extra_kpis", [0, 12])

@@ -46,7 +46,9 @@ def test_dataset_shows_latest_value_target_rag_change_and_trend(client, plan, me
     section = KpiSectionFactory(plan=plan, name="EHC plans")
     kpi = KpiFactory(plan=plan, section=section, code="EHC2", title="Issued within 20 weeks")
     KpiTargetFactory(kpi=kpi, value=95, due_on=D(2019, 8, 31))
-    KpiValueFactory(kpi=kpi, period="2019/20 YTD to December", value=98)
+    KpiValueFactory(kpi=kpi, period="Q2 2021/22", value=98)
+    # Ends with Q3 and contains it: not what Q3 is compared with.
+    KpiValueFactory(kpi=kpi, period="2021/22 YTD to December", value=50)
     KpiValueFactory(kpi=kpi, period="Q3 2021/22", numerator=18, denominator=24, value=None)
     client.force_login(member_of(plan))
 
@@ -62,12 +64,26 @@ def test_dataset_shows_latest_value_target_rag_change_and_trend(client, plan, me
         "95% by August 2019",
         '<strong class="kpi-rag kpi-rag--red">Red</strong>',
         '<span aria-hidden="true">▼ </span>down 23 points, <strong>worsened</strong>',
-        "since 2019/20 YTD to December",
+        "since Q2 2021/22",
         'class="kpi-sparkline"',
     ):
         assert text in row, text
     positions = [row.index(t) for t in ("EHC2", "75%", "95% by August", "kpi-rag--red", "worsened")]
     assert positions == sorted(positions)
+
+
+def test_a_part_year_after_a_full_year_has_no_comparable_earlier_period(client, plan, member_of):
+    kpi = KpiFactory(plan=plan, code="EHC2")
+    KpiTargetFactory(kpi=kpi, value=95, due_on=D(2019, 8, 31))
+    KpiValueFactory(kpi=kpi, period="2018/19", value=77)
+    KpiValueFactory(kpi=kpi, period="2019/20 YTD to December", value=60)
+    client.force_login(member_of(plan))
+
+    html = client.get(reverse("kpi-dataset", args=[plan.pk])).text
+
+    row = html[html.index('id="kpi-') :]
+    assert '<span class="kpi-change kpi-change--none">No comparable earlier period</span>' in row
+    assert "worsened" not in row and "since 2018/19" not in row
 
 
 def test_missing_and_unreliable_values_are_shown_as_such_never_as_zero(client, plan, member_of):

@@ -71,6 +71,9 @@ def test_kpi_page_shows_definition_trajectory_chart_and_values(
     table = html[html.index('id="values"') :]
     assert table.index("Q1 2019/20") < table.index("Q2 2019/20") < table.index("Q4 2019/20")
     assert 'kpi-rag--amber">Amber' in table and 'kpi-rag--no-data">No data' in table
+    # Each value against the quarter before it; Q1 has none in the series.
+    assert table.count("No comparable earlier period") == 1
+    assert "up 17 points, <strong>improved</strong>" in table and "since Q1 2019/20" in table
 
 
 def test_linked_actions_show_their_current_ratings(client, plan, member_of):

@@ -45,9 +45,17 @@ def test_a_financial_year_quarter_four_is_january_to_march_of_the_second_year_in
     assert both_readings("Q4 2021/22") == (expected, expected)
 
 
-def test_a_calendar_quarter_is_read_alike():
-    expected = (D(2020, 1, 1), D(2020, 3, 31))
-    assert both_readings("Q1 2020") == (expected, expected)
+def test_a_calendar_quarter_is_read_alike_where_the_kpi_is_on_calendar_years():
+    """A plan timescale reads "Q1 2020" as January to March. A KPI period does too under the
+    calendar convention; under the financial default it has two readings and is refused."""
+    from kpis.periods import PeriodError
+
+    timescale = parse_timescale("Q1 2020")
+    period = parse_period("Q1 2020", convention="calendar")
+    assert (timescale.start, timescale.due) == (period.start, period.end)
+    assert (period.start, period.end) == (D(2020, 1, 1), D(2020, 3, 31))
+    with pytest.raises(PeriodError, match="could be"):
+        parse_period("Q1 2020")
 
 
 @pytest.mark.parametrize("text", ["FY 2019/20", "2019/20 financial year", "FY 2019-2020"])

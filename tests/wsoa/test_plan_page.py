@@ -72,9 +72,96 @@ def test_plan_page_query_count_does_not_grow_with_actions(
     build_plan(plan, n_actions)
     user = member_of(plan, Role.BOARD_MEMBER)
     client.force_login(user)
-    # session, user, plan, membership, levels, concerns (+partners, boards), outcomes,
-    # actions (+leads, boards, milestones)
-    with django_assert_num_queries(13):
+    # session, user, plan, membership, levels, concerns (+partners, boards, sponsors),
+    # outcomes, actions (+leads, boards, milestones)
+    with django_assert_num_queries(14):
         response = client.get(reverse("plan-detail", args=[plan.pk]))
     assert response.status_code == 200
     assert response.text.count('class="wsoa-action"') == n_actions
+
+
+# --- The plan as written ----------------------------------------------------------------------
+
+
+def load_northbridge():
+    from formats.plans.services import plan_load
+    from tests.formats.plan_files import NORTHBRIDGE
+
+    return plan_load(user=None, raw=NORTHBRIDGE.read_bytes()).report.plan
+
+
+def page_text(html: str) -> str:
+    """What a reader sees: the page's text without its tags, whitespace runs as one space."""
+    import html as html_lib
+    import re
+
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_northbridge_plan_page_shows_the_plan_as_written(client, member_of):
+    plan = load_northbridge()
+    client.force_login(member_of(plan))
+    html = client.get(reverse("plan-detail", args=[plan.pk])).text
+    text = page_text(html)
+
+    assert "Due Nov 2020" in text  # as written: never an invented day
+    assert "30 Nov 2020" not in text
+    assert "Due Autumn term 2020" in text
+    sponsors = text.index("Director of Children's Services")
+    assert sponsors < text.index("CCG Director of Quality", sponsors)
+    assert (
+        "Dr Ruth Adeyemi, Consultant Community Paediatrician, Northbridge Community Health Trust"
+        in text
+    )
+    partners = [
+        text.index(name)
+        for name in (
+            "Northbridge Parent Carer Forum",
+            "Dr Ruth Adeyemi",
+            "NHS Northbridge Clinical Commissioning Group",
+        )
+    ]
+    assert partners == sorted(partners)
+    assert "Inspected 4 November 2019 to 8 November 2019" in text
+    assert "Pat Ellis, HMI, lead inspector" in text
+    assert "Report published 10 January 2020" in text
+    assert "Plan due 24 April 2020" in text
+    assert "This statement sets out how the partnership" in text
+    # Line breaks and bullets kept.
+    assert "<li>co-produced at four workshops</li>" in html
+    assert "Families get a timely EHC plan.<br>Every agency contributes on time." in html
+    # Refs and statements apart.
+    assert "Outcome 1.1 EHC needs assessments" in text
+    assert "Outcome 1.1EHC" not in text
+    assert "Not given in the source" in text
+    # Leads in the file's order.
+    assert "Head of SEND; Designated Clinical Officer" in text
+
+
+def test_transcribers_notes_are_shown_to_administrators_only(client, member_of):
+    plan = load_northbridge()
+    client.force_login(member_of(plan, Role.BOARD_MEMBER))
+    board_member_sees = client.get(reverse("plan-detail", args=[plan.pk])).text
+    client.force_login(member_of(plan, Role.PROGRAMME_LEAD))
+    programme_lead_sees = client.get(reverse("plan-detail", args=[plan.pk])).text
+    client.force_login(member_of(plan, Role.ADMINISTRATOR))
+    administrator_sees = client.get(reverse("plan-detail", args=[plan.pk])).text
+
+    note = "The outcome cell of this table is blank in the source."
+    assert note in administrator_sees
+    assert "Transcriber's note" in administrator_sees
+    assert note not in board_member_sees
+    assert note not in programme_lead_sees
+    assert "Not given in the source" in board_member_sees
+
+
+def test_kingston_outcome_lost_by_the_source_is_not_shown_as_the_plans_text(client, member_of):
+    from formats.plans.services import plan_load
+    from tests.formats.plan_files import KINGSTON
+
+    plan = plan_load(user=None, raw=KINGSTON.read_bytes()).report.plan
+    client.force_login(member_of(plan))
+    html = client.get(reverse("plan-detail", args=[plan.pk])).text
+    assert "[Outcome statement missing" not in html
+    assert "Outcome statement missing" not in html
+    assert "Not given in the source" in html
