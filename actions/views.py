@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -65,7 +64,7 @@ def action_timeline(action: Action) -> list[TimelineEntry]:
     are interleaved with the action's own, in the same order (by effective date, then when
     recorded): where an area rates milestones, not actions, they are its progress."""
     updates = list(
-        StatusUpdate.objects.filter(Q(action=action) | Q(milestone__action=action))
+        StatusUpdate.objects.of_actions(Action.objects.filter(pk=action.pk))
         .select_related("level", "author", "corrects__level", "milestone")
         .prefetch_related("evidence")
         .order_by("effective_on", "recorded_at", "pk")

@@ -15,7 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import yaml
-from django.db.models import Q
 
 from actions.models import Action, Resource, StatusUpdate
 from formats.plans.rows import read_links, read_milestones
@@ -135,7 +134,7 @@ def plan_export(*, plan: Plan) -> PlanExport:
     updates_by_action: dict[int, list[StatusUpdate]] = defaultdict(list)
     updates_by_milestone: dict[int, list[StatusUpdate]] = defaultdict(list)
     for update in (
-        StatusUpdate.objects.filter(Q(action__plan=plan) | Q(milestone__action__plan=plan))
+        StatusUpdate.objects.of_actions(Action.objects.filter(plan=plan))
         .select_related("level", "author")
         .order_by("effective_on", "recorded_at", "pk")
     ):

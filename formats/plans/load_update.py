@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from actions.models import Action, Milestone, StatusUpdate
 from formats.plans.rows import create_or_change, read_links, read_milestones, set_fields
 from wsoa.models import Concern, Outcome, Plan
@@ -153,8 +151,8 @@ class _PlanState:
         milestones = read_milestones(plan)
         action_updates: dict[int, Counter] = defaultdict(Counter)
         milestone_updates: dict[int, Counter] = defaultdict(Counter)
-        for action_id, milestone_id, *key in StatusUpdate.objects.filter(
-            Q(action__plan=plan) | Q(milestone__action__plan=plan)
+        for action_id, milestone_id, *key in StatusUpdate.objects.of_actions(
+            Action.objects.filter(plan=plan)
         ).values_list("action_id", "milestone_id", "effective_on", "level_id", "narrative"):
             if action_id:
                 action_updates[action_id][tuple(key)] += 1
