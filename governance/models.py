@@ -9,6 +9,7 @@ what the board was shown for a meeting: a JSON snapshot, numbered by version, ne
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -440,12 +441,20 @@ class BoardPackQuerySet(models.QuerySet):
         return self.defer("snapshot").select_related("issued_by")
 
 
+def pack_pdf_path(instance: BoardPack, filename: str) -> str:
+    # Through Django's storage API: local files by default, a shared object store by setting.
+    return f"packs/{instance.meeting_id}/v{instance.version}-{uuid.uuid4().hex}.pdf"
+
+
 class BoardPack(AppendOnlyModel):
     """What a board was shown for a meeting, frozen when issued. Never changed: re-issuing
     adds the next version and keeps the earlier ones."""
 
     append_only_message = "An issued board pack never changes: issue a new version."
     delete_message = "Issued board packs are kept."
+    # The PDF is drawn from the snapshot once (in the background when the pack is issued) and
+    # kept in the file store, which every app server shares; drawing it changes nothing else.
+    derived_fields = frozenset({"pdf", "pdf_rendered_at"})
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="packs")
     version = models.PositiveSmallIntegerField()
@@ -458,6 +467,8 @@ class BoardPack(AppendOnlyModel):
         max_length=300, blank=True, help_text="Why it was issued again, for a later version."
     )
     snapshot = models.JSONField(help_text="The dashboard as the board saw it.")
+    pdf = models.FileField(upload_to=pack_pdf_path, blank=True, editable=False)
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = BoardPackQuerySet.as_manager()
 

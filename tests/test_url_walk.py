@@ -77,6 +77,7 @@ RULES = {
     "home": Rule(in_area=False, reads_only=True),
     "login": Rule(in_area=False, public=True),
     "accessibility": Rule(in_area=False, public=True, reads_only=True),
+    "health": Rule(in_area=False, public=True, reads_only=True),
     "password_reset": Rule(in_area=False, public=True),
     "password_reset_done": Rule(in_area=False, public=True, reads_only=True),
     "password_reset_confirm": Rule(("reset_uid", "reset_token"), in_area=False, public=True),
@@ -85,6 +86,10 @@ RULES = {
     "password_change": Rule(in_area=False, own_account=True),
     "password_change_done": Rule(in_area=False, reads_only=True),
     "plan-upload": Rule(in_area=False),
+    # The format guide and its downloads: for those who may load plans, like the upload page.
+    "plan-guide": Rule(in_area=False, reads_only=True),
+    "plan-guide-example": Rule(in_area=False, reads_only=True),
+    "plan-guide-template": Rule(in_area=False, reads_only=True),
     "kpi-import": Rule(("plan_pk",)),
     "plan-detail": Rule(("plan_pk",), reads_only=True),
     "action-register": Rule(("plan_pk",), reads_only=True),

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from wsoa import views
+from wsoa import health, views
 
 admin.site.site_header = "SEND WSOA tracker administration"
 admin.site.site_title = "WSOA tracker admin"
@@ -52,6 +52,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("health/", health.health, name="health"),
     path("", include("formats.urls")),
     path("", include("actions.urls")),
     path("", include("governance.urls")),

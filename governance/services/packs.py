@@ -12,6 +12,7 @@ from governance.dashboard import default_as_at, meeting_dashboard
 from governance.models import BoardPack, Meeting
 from governance.services.common import _user_or_none
 from governance.snapshot import to_json, with_pack
+from governance.tasks import render_pack_pdf
 
 # --- Board packs -------------------------------------------------------------------------
 
@@ -52,4 +53,7 @@ def board_pack_issue(
     )
     pack.full_clean()
     pack.save()
+    # Draw the PDF in the background once the pack is committed: downloads then serve the
+    # stored file (governance.tasks).
+    transaction.on_commit(lambda: render_pack_pdf.enqueue(pack.pk))
     return pack

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from governance import forms, packs, selectors, services
 from governance.models import BoardPack
+from governance.tasks import pack_pdf_store
 from governance.views.common import BoardMixin
 
 # --- Board packs -------------------------------------------------------------------------
@@ -49,10 +50,14 @@ class PackView(PackMixin, TemplateView):
 
 
 class PackPdfView(PackMixin, View):
+    """The stored PDF (drawn once, when the pack was issued); drawn now if the background
+    work has not done it yet, and kept for the next download."""
+
     def get(self, request, *args, **kwargs):
-        pdf = packs.render_pdf(self.pack, base_url=request.build_absolute_uri("/"))
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{packs.filename(self.pack)}.pdf"'
+        pack = pack_pdf_store(self.pack)
+        with pack.pdf.open("rb") as stored:
+            response = HttpResponse(stored.read(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{packs.filename(pack)}.pdf"'
         return response
 
 

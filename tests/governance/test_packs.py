@@ -209,3 +209,43 @@ def test_pack_xlsx_writes_formula_looking_text_as_text(client, scenario, no_kpis
     assert not any(
         cell.data_type == "f" for sheet in workbook for row in sheet.iter_rows() for cell in row
     )
+
+
+def test_issuing_a_pack_draws_its_pdf_once_and_downloads_serve_the_stored_file(
+    client, scenario, no_kpis, member_of, django_capture_on_commit_callbacks, monkeypatch
+):
+    from governance import packs
+
+    drawn = []
+    real_render = packs.render_pdf
+    monkeypatch.setattr(
+        packs, "render_pdf", lambda pack, **kw: drawn.append(pack.pk) or real_render(pack, **kw)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        pack = board_pack_issue(user=None, meeting=scenario.meeting, now=at("2022-03-22", 9))
+    pack.refresh_from_db()
+    assert drawn == [pack.pk] and pack.pdf and pack.pdf_rendered_at  # drawn at issue (the task)
+    client.force_login(member_of(scenario.plan))
+    for _ in range(2):
+        response = client.get(reverse("board-pack-pdf", args=[scenario.meeting.pk, 1]))
+        assert response.content.startswith(b"%PDF")
+    assert drawn == [pack.pk]  # never drawn again
+    assert BoardPack.objects.get(pk=pack.pk).snapshot == pack.snapshot
+
+
+def test_with_the_database_backend_the_worker_draws_the_pdf(
+    scenario, no_kpis, settings, django_capture_on_commit_callbacks
+):
+    """As deployed: issuing queues the task in the database; `db_worker` draws the PDF."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        pack = board_pack_issue(user=None, meeting=scenario.meeting, now=at("2022-03-22", 9))
+    assert not BoardPack.objects.get(pk=pack.pk).pdf  # queued, not drawn
+    assert DBTaskResult.objects.ready().count() == 1
+    call_command("db_worker", batch=True, no_startup_delay=True, reload=False)
+    pack.refresh_from_db()
+    assert pack.pdf and pack.pdf.open("rb").read(4) == b"%PDF"
+    assert DBTaskResult.objects.successful().count() == 1

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "csp",
     "wsoa",
@@ -177,10 +179,35 @@ SHORT_DATE_FORMAT = "j M Y"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Evidence files and rendered board packs go through Django's storage API. Local files under
+# MEDIA_ROOT by default (one machine, or a shared volume); with several app servers, an object
+# store every server shares, through django-storages (docs/operations.md):
+# FILE_STORAGE=s3 (S3-compatible: AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, …) or
+# FILE_STORAGE=azure (AZURE_CONTAINER, AZURE_CONNECTION_STRING).
+FILE_STORAGE_BACKENDS = {
+    "local": "django.core.files.storage.FileSystemStorage",
+    "s3": "storages.backends.s3.S3Storage",
+    "azure": "storages.backends.azure_storage.AzureStorage",
+}
+FILE_STORAGE = env("FILE_STORAGE", default="local")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": FILE_STORAGE_BACKENDS[FILE_STORAGE]},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if FILE_STORAGE == "s3":
+    STORAGES["default"]["OPTIONS"] = {
+        "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+elif FILE_STORAGE == "azure":
+    STORAGES["default"]["OPTIONS"] = {
+        "azure_container": env("AZURE_CONTAINER"),
+        "connection_string": env("AZURE_CONNECTION_STRING"),
+        "overwrite_files": False,
+    }
 # Evidence files live outside the web root and are served only through a permission check.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "uploads")
 
@@ -206,6 +233,19 @@ PLAN_UPLOAD_MAX_BYTES = env.int("PLAN_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Days before a board meeting that leads are reminded of actions with no update.
 GOVERNANCE_REMINDER_LEAD_DAYS = env.int("GOVERNANCE_REMINDER_LEAD_DAYS", default=7)
+
+# --- Background work (Django's Tasks framework, the django-tasks backport) ----------------
+# The embedded default runs each task at once, in the request that asked for it (no worker to
+# start). A real deployment uses the database backend, so PostgreSQL is the only moving part,
+# and runs `manage.py db_worker` beside the app servers (see docs/operations.md).
+
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"),
+    }
+}
+# A queued task older than this means the worker is not keeping up (the health check says so).
+TASKS_HEALTHY_WAIT_SECONDS = env.int("TASKS_HEALTHY_WAIT_SECONDS", default=300)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="wsoa-tracker@localhost")
