@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,8 +18,13 @@ from wsoa.models import LocalArea
 # --- Whole-area view and board page ------------------------------------------------------
 
 
+BOARDS_PER_PAGE = 20
+
+
 class BoardListView(TemplateView):
-    """Every board of the user's areas, with its summary: the whole-area view."""
+    """The boards of the user's areas, theirs first, a page at a time, searchable by board or
+    area name, each with its summary: the whole-area view (and, for a national viewer, the
+    country's, without loading every board at once)."""
 
     template_name = "governance/board_list.html"
 
@@ -29,8 +35,22 @@ class BoardListView(TemplateView):
             areas = areas.filter(pk=self.kwargs["area_pk"])
             if not areas.exists():
                 raise Http404
-        boards, levels = selectors.area_board_summaries(areas)
-        context.update(boards=boards, levels=levels, now=timezone.now())
+        search = self.request.GET.get("q", "").strip()[:100]
+        listed = selectors.with_board_list_data(
+            selectors.boards_listed(self.request.user, areas, search=search)
+        )
+        page = Paginator(listed, BOARDS_PER_PAGE).get_page(self.request.GET.get("page"))
+        boards, levels = selectors.board_summaries(page.object_list)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            boards=boards,
+            levels=levels,
+            now=timezone.now(),
+            page=page,
+            search=search,
+            page_query=query.urlencode(),
+        )
         return context
 
 
