@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
@@ -43,13 +45,40 @@ class PlanMixin:
         return context
 
 
+PLANS_PER_PAGE = 25
+
+
+def page_of(request: HttpRequest, queryset, *, per_page: int) -> tuple:
+    """(the page asked for, the other query parameters encoded for the page links)."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    plans = Plan.objects.visible_to(request.user).with_list_related_data()
+    """The plans the user may read, a page at a time (a national viewer reads every area's),
+    searchable by title or area."""
+    plans = (
+        Plan.objects.visible_to(request.user)
+        .with_list_related_data()
+        .order_by("area__name", "-published_on", "title", "pk")
+    )
+    search = request.GET.get("q", "").strip()[:100]
+    if search:
+        plans = plans.filter(Q(title__icontains=search) | Q(area__name__icontains=search))
+    page, page_query = page_of(request, plans, per_page=PLANS_PER_PAGE)
     return render(
         request,
         "wsoa/home.html",
-        {"plans": plans, "can_load_plans": permissions.can_load_plans(request.user)},
+        {
+            "plans": page.object_list,
+            "page": page,
+            "page_query": page_query,
+            "search": search,
+            "can_load_plans": permissions.can_load_plans(request.user),
+        },
     )
 
 

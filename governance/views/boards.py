@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -14,6 +13,7 @@ from governance import forms, selectors, services
 from governance.models import ForwardPlanItem, MeetingAction
 from governance.views.common import BoardMixin, GovernanceFormView
 from wsoa.models import LocalArea
+from wsoa.views import page_of
 
 # --- Whole-area view and board page ------------------------------------------------------
 
@@ -39,17 +39,15 @@ class BoardListView(TemplateView):
         listed = selectors.with_board_list_data(
             selectors.boards_listed(self.request.user, areas, search=search)
         )
-        page = Paginator(listed, BOARDS_PER_PAGE).get_page(self.request.GET.get("page"))
+        page, page_query = page_of(self.request, listed, per_page=BOARDS_PER_PAGE)
         boards, levels = selectors.board_summaries(page.object_list)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             boards=boards,
             levels=levels,
             now=timezone.now(),
             page=page,
             search=search,
-            page_query=query.urlencode(),
+            page_query=page_query,
         )
         return context
 
