@@ -1,8 +1,9 @@
 """The one reader of every YAML or JSON file format (plans, meetings, KPI definitions): bytes into
 plain Python data, remembering the line of every value, and the one problem type they report.
 
-Line numbers let a problem be reported where an officer can find it in their editor:
-``line 212, concerns[0].outcomes[1].actions[2].ref: duplicate action ref "1.1a"``.
+Line numbers and places let a problem be reported where an officer can find it, in the
+document's own terms and counting from 1:
+``line 212, concern 1, outcome 1.2, action 1.2b, ref: duplicate action ref "1.1a"``.
 """
 
 from __future__ import annotations
@@ -17,15 +18,115 @@ import yaml
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem in a file. `path` is the machine's address of the value
+    (`concerns[0].outcomes[1]`, counting from 0); `place` is where it is in the document's own
+    terms ("concern 1, outcome 1.2"), as an officer reads it. Without a `place`, the path is
+    described in words (counting from 1)."""
+
     path: str
     message: str
     line: int | None = None
+    place: str = ""
+
+    @property
+    def where(self) -> str:
+        return self.place or describe_path(self.path)
 
     def __str__(self) -> str:
-        where = ", ".join(
-            part for part in (f"line {self.line}" if self.line else "", self.path) if part
-        )
+        line = f"line {self.line}" if self.line else ""
+        where = ", ".join(part for part in (line, self.where) if part)
         return f"{where}: {self.message}" if where else self.message
+
+
+# --- Places in words -------------------------------------------------------------------------
+# What one item of a list is called, by the list's key (default: the key less its final "s").
+ITEM_NAMES = {
+    "levels": "rating level",
+    "progress": "progress entry",
+    "delivery_partners": "delivery partner",
+    "success_measures": "success measure",
+    "impact_statements": "impact statement",
+    "kpis": "KPI",
+    "attendance": "attendee",
+    "present": "person present",
+    "apologies": "apology",
+    "values": "value",
+    "minutes": "minute",
+    "agenda": "agenda item",
+}
+# The keys that give an item its own name, in order of preference: a concern's number, an
+# outcome's or action's ref, a KPI's code; names and titles are quoted.
+OWN_NUMBERS = ("number", "ref", "code")
+OWN_NAMES = ("name", "title")
+_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _item_name(list_key: str) -> str:
+    if list_key in ITEM_NAMES:
+        return ITEM_NAMES[list_key]
+    return list_key[:-1] if list_key.endswith("s") else f"item of {list_key}"
+
+
+def _own_name(item: object) -> str:
+    if not isinstance(item, dict):
+        return ""
+    for key in OWN_NUMBERS:
+        value = item.get(key)
+        is_scalar = isinstance(value, (str, int, float)) and not isinstance(value, bool)
+        if is_scalar and str(value).strip():
+            return str(value).strip()
+    for key in OWN_NAMES:
+        value = item.get(key)
+        if isinstance(value, str) and value.strip():
+            name = value.strip()
+            return f'"{name[:40]}…"' if len(name) > 40 else f'"{name}"'
+    return ""
+
+
+def describe_path(path: str, data: object = None, *, name_last: bool = True) -> str:
+    """A path such as `concerns[0].outcomes[1].actions[2].milestones[2].due` in words:
+    "concern 1, outcome 1.2, the 3rd milestone of action 1.2b, due". An item is named by its
+    own number, ref, code or name in `data` where it has one, else by its position counting
+    from 1 ("the 3rd milestone of" the item it belongs to). Without `name_last`, the last item
+    is said by its position even where it has a name (two actions with the same ref)."""
+    parts: list[str] = []
+    last_was_item = False
+    keys: list[str] = []
+    node = data
+    list_key = ""
+    tokens = _TOKEN.findall(path)
+    last_item = max((n for n, (_, index) in enumerate(tokens) if index), default=-1)
+    for number, (name, index) in enumerate(tokens):
+        if name:
+            keys.append(name)
+            list_key = name
+            node = node.get(name) if isinstance(node, dict) else None
+            continue
+        position = int(index)
+        item_name = _item_name(list_key)
+        if keys:
+            keys.pop()  # the list's own key is said by its item's name
+        if keys:
+            parts.append(".".join(keys))
+            last_was_item = False
+        keys = []
+        node = node[position] if isinstance(node, list) and position < len(node) else None
+        own = _own_name(node) if name_last or number != last_item else ""
+        if own:
+            parts.append(f"{item_name} {own}")
+        elif last_was_item and parts:
+            parts[-1] = f"the {ordinal(position + 1)} {item_name} of {parts[-1]}"
+        else:
+            parts.append(f"the {ordinal(position + 1)} {item_name}")
+        last_was_item = True
+    if keys:
+        parts.append(".".join(keys))
+    return ", ".join(parts)
 
 
 class PlanFileError(Exception):
@@ -44,6 +145,10 @@ FileFormatError = PlanFileError
 class ParsedFile:
     data: object
     lines: dict[str, int] = field(default_factory=dict)
+
+    def problem(self, path: str, message: str) -> Problem:
+        """A problem at `path`, with its line and its place in the document's own terms."""
+        return Problem(path, message, self.line_of(path), describe_path(path, self.data))
 
     def line_of(self, path: str) -> int | None:
         # The nearest enclosing value with a known line: a missing key is reported at its parent.

@@ -6,5 +6,8 @@ from formats import views
 
 urlpatterns = [
     path("plans/load/", views.plan_upload, name="plan-upload"),
+    path("plans/load/guide/", views.plan_guide, name="plan-guide"),
+    path("plans/load/guide/example.yaml", views.plan_guide_example, name="plan-guide-example"),
+    path("plans/load/guide/template.yaml", views.plan_guide_template, name="plan-guide-template"),
     path("plans/<int:plan_pk>/kpis/import/", views.KpiImportView.as_view(), name="kpi-import"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -108,6 +108,39 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
         context["would_create"] = [(what, n) for what, n in result.report.created.items() if n]
         context["would_change"] = [(what, n) for what, n in result.report.updated.items() if n]
     return render(request, "formats/plan_upload.html", context)
+
+
+# The files the format guide offers for download: a complete example, and a blank template.
+PLAN_EXAMPLE = settings.BASE_DIR / "fixtures" / "exampleshire-2023-app.yaml"
+PLAN_TEMPLATE = settings.BASE_DIR / "fixtures" / "plan-template.yaml"
+
+
+@require_http_methods(["GET"])
+def plan_guide(request: HttpRequest) -> HttpResponse:
+    """The plan format guide (docs/plan-format.md as its readers need it), for those who may
+    load plans: the people who write the files."""
+    permissions.require(permissions.can_load_plans(request.user))
+    return render(request, "formats/plan_guide.html")
+
+
+def _plan_file_download(request: HttpRequest, path, filename: str) -> FileResponse:
+    permissions.require(permissions.can_load_plans(request.user))
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/yaml; charset=utf-8",
+    )
+
+
+@require_http_methods(["GET"])
+def plan_guide_example(request: HttpRequest) -> FileResponse:
+    return _plan_file_download(request, PLAN_EXAMPLE, "example-plan.yaml")
+
+
+@require_http_methods(["GET"])
+def plan_guide_template(request: HttpRequest) -> FileResponse:
+    return _plan_file_download(request, PLAN_TEMPLATE, "plan-template.yaml")
 
 
 # --- Importing KPI values ----------------------------------------------------------------

@@ -43,7 +43,7 @@ from kpis import permissions
 from kpis.models import Kpi, KpiTarget, KpiValue, ValueStatus, format_number
 from kpis.parsing import CellError, cell_text, parse_date, parse_decimal, parse_whole_number
 from kpis.periods import KpiPeriod, PeriodError, parse_period
-from kpis.services import kpi_value_save_checked
+from kpis.services import CheckedValue, kpi_values_save_checked
 from wsoa.dates import read_convention
 from wsoa.models import LocalArea, Plan
 
@@ -306,8 +306,10 @@ class ValuePreparer:
         if period.qualifier and period.qualifier.casefold() not in value.note.casefold():
             value.note = "; ".join(part for part in (period.qualifier, value.note) if part)
         try:
+            # The related rows are not the file's (the services set them): validating them
+            # would cost a query per row.
             value.full_clean(
-                exclude=["kpi", "entered_by", "overridden_by"],
+                exclude=["kpi", "entered_by", "overridden_by", "recorded_by", "corrects"],
                 validate_unique=False,
                 validate_constraints=False,
             )
@@ -408,10 +410,6 @@ class ImportResult:
         return text
 
 
-class _DryRun(Exception):
-    pass
-
-
 def _kpi_finder(kpis: list[Kpi], scope: str):
     by_code: dict[str, list[Kpi]] = defaultdict(list)
     for kpi in kpis:
@@ -502,10 +500,7 @@ def kpi_values_import(
         error = ImportFileError(problems)
         error.readings, error.skipped, error.notes = preparer.readings, table.skipped, notes
         raise error
-    try:
-        result = _write_prepared(preparer.prepared, user=user, name=name, dry_run=dry_run)
-    except _DryRun as stop:
-        result = stop.args[0]
+    result = _write_prepared(preparer.prepared, user=user, name=name, dry_run=dry_run)
     result.readings, result.skipped, result.notes = preparer.readings, table.skipped, notes
     return result
 
@@ -565,29 +560,27 @@ def _file_settings(table: Table, year_convention: str, as_at, problems, notes):
 
 @transaction.atomic
 def _write_prepared(prepared: list[PreparedValue], *, user, name: str, dry_run: bool):
+    """Count what the checked rows would change and, unless this is a dry run, write it: one
+    bulk insert of the new values and corrections, with their history rows, in one
+    transaction. A dry run (the check step) writes nothing at all."""
     result = ImportResult(dry_run=dry_run)
-    kpis = {item.value.kpi.pk: item.value.kpi for item in prepared}
-    targets: dict[int, list[KpiTarget]] = defaultdict(list)
-    for target in KpiTarget.objects.filter(kpi_id__in=kpis):
-        targets[target.kpi_id].append(target)
+    checked: list[CheckedValue] = []
     for item in prepared:
-        value, kpi = item.value, item.value.kpi
         if not result.count(item):
             continue
         reason = f"Imported from {name}, row {item.row}"
         if item.clears_override:
             result.overrides_cleared += 1
             reason = f"Imported from {name}, row {item.row}; RAG override cleared"
-        value.entered_by = user if getattr(user, "is_authenticated", False) else None
-        kpi_value_save_checked(
-            user=user,
-            value=value,
-            targets=targets[kpi.pk],
-            reason=reason,
-            clears_override=item.clears_override,
-        )
+        checked.append(CheckedValue(item.value, reason, item.clears_override))
     result.kpi_codes = sorted({item.value.kpi.code for item in prepared})
-    if dry_run:
-        transaction.set_rollback(True)
-        raise _DryRun(result)
+    if dry_run or not checked:
+        return result
+    targets: dict[int, list[KpiTarget]] = defaultdict(list)
+    for target in KpiTarget.objects.filter(kpi_id__in={item.value.kpi_id for item in checked}):
+        targets[target.kpi_id].append(target)
+    entered_by = user if getattr(user, "is_authenticated", False) else None
+    for item in checked:
+        item.value.entered_by = entered_by
+    kpi_values_save_checked(user=user, checked=checked, targets=targets)
     return result

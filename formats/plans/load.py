@@ -145,26 +145,30 @@ class PlanWriter(UpdateInPlace):
             RatingScheme, {"area": self.area, "name": spec["name"]}, {}, "rating schemes"
         )
         existing = {level.code: level for level in scheme.levels.all()}
-        # Ranks are unique per scheme: move existing levels out of the way before re-ranking.
-        if existing:
+        # The rank each level should have: the file's levels in its order, then the levels it
+        # leaves out (kept, in their order), after them.
+        wanted = {level["code"]: rank for rank, level in enumerate(spec["levels"], start=1)}
+        for code in existing:
+            wanted.setdefault(code, len(wanted) + 1)
+        # Ranks are unique per scheme: when any must change, move the existing levels out of the
+        # way first (in the database and in memory alike, so each one moved is saved again at
+        # its new rank). A file whose ranks are unchanged moves nothing and updates nothing.
+        if any(level.rank != wanted[code] for code, level in existing.items()):
             for level in existing.values():
                 level.rank += 1000
             RatingLevel.objects.bulk_update(existing.values(), ["rank"])
         levels = {}
-        for rank, spec_level in enumerate(spec["levels"], start=1):
+        for spec_level in spec["levels"]:
             values = {
-                "rank": rank,
+                "rank": wanted[spec_level["code"]],
                 "label": spec_level["label"],
                 "colour": spec_level["colour"],
                 "meaning": spec_level["meaning"],
                 "is_complete": spec_level["is_complete"],
                 "needs_attention": spec_level["needs_attention"],
             }
-            level = existing.pop(spec_level["code"], None)
-            if level is not None:
-                level.rank -= 1000
             level = create_or_change(
-                level,
+                existing.pop(spec_level["code"], None),
                 RatingLevel,
                 {"scheme": scheme, "code": spec_level["code"]},
                 values,
@@ -172,12 +176,11 @@ class PlanWriter(UpdateInPlace):
                 "rating levels",
             )
             levels[level.code] = level
-        next_rank = len(levels) + 1
         for code, level in existing.items():
             # Kept, not deleted: status updates may use it. Ranked after the file's levels.
-            level.rank = next_rank
-            next_rank += 1
-            level.save(update_fields=["rank"])
+            if level.rank != wanted[code]:
+                level.rank = wanted[code]
+                level.save(update_fields=["rank"])
             self.report.notes.append(
                 f'rating level "{code}" is not in the file; it was kept so that history '
                 "using it is not lost"

@@ -76,8 +76,9 @@ def plan_load(
             [
                 Problem(
                     "plan.title",
-                    f'the plan "{title}" of {area_name} is already loaded; load it with '
-                    '--update (or tick "Update the existing plan") to apply changes in place',
+                    f'the plan "{title}" of {area_name} is already loaded; load the file '
+                    "again as an update to apply its changes in place (on the upload page, "
+                    'tick "Update the existing plan")',
                     parsed.line_of("plan.title"),
                 )
             ]

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from actions.models import DatePrecision, written_date_precision
-from formats.reader import ParsedFile, PlanFileError, Problem
+from formats.reader import ParsedFile, PlanFileError, Problem, describe_path
 from wsoa.dates import date_out_of_range
 from wsoa.models import InspectionFramework, OrganisationKind, PlanKind, PlanStatus
 from wsoa.timescales import parse_timescale
@@ -225,18 +225,56 @@ def _empty(spec_name: str) -> dict:
 
 
 class ProblemCollector:
-    """The problems found in a parsed file, each with its line (also used by the KPI
-    definitions file's checker)."""
+    """The problems found in a parsed file, each with its line and its place in the document's
+    own terms (also used by the KPI definitions file's checker)."""
 
     def __init__(self, parsed: ParsedFile):
         self.parsed = parsed
         self.problems: list[Problem] = []
 
     def problem(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message, self.parsed.line_of(path)))
+        self.problems.append(self.parsed.problem(path, message))
+
+    def place(self, path: str) -> str:
+        return self.parsed.problem(path, "").where
+
+
+def _child_specs(spec_name: str) -> dict[str, str]:
+    """Field → the object spec of its value (or of its list's items), for fields that hold
+    objects of the format."""
+    children = {}
+    for key, field in SPECS[spec_name].items():
+        kind = field.kind.strip("[]")
+        kind = {"partner_or_name": "partner", "inspector_or_name": "inspector"}.get(kind, kind)
+        if kind in SPECS:
+            children[key] = kind
+    return children
+
+
+def _article(spec_name: str) -> str:
+    word = _WORDS.get(spec_name, spec_name.replace("_", " "))
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
+_WORDS = {"level": "rating level", "progress": "progress entry", "document": "plan file"}
+
+
+def _keys_phrase(keys: list[str]) -> tuple[str, str, str]:
+    """`a`, `a` and `b`…: the keys as written, and the verb and pronoun that agree with them."""
+    quoted = [f"`{key}`" for key in keys]
+    if len(quoted) == 1:
+        return quoted[0], "is", "it"
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1], "are", "them"
 
 
 class _Checker(ProblemCollector):
+    def __init__(self, parsed: ParsedFile):
+        super().__init__(parsed)
+        # The objects being checked, outermost first: (spec name, path).
+        self.ancestors: list[tuple[str, str]] = []
+        # Paths whose follow-on problems a mis-indentation hint already explains.
+        self.suppressed: set[str] = set()
+
     # --- structure ------------------------------------------------------------------------
 
     def value(self, value: Any, kind: str, path: str) -> Any:
@@ -362,34 +400,165 @@ class _Checker(ProblemCollector):
         if not isinstance(value, dict):
             self.problem(path, f"must be a mapping of {', '.join(spec)}")
             return _empty(spec_name)
+        explained = self.misindented(value, spec_name, path)
         result: dict[str, Any] = {}
         for key in value:
-            if key not in spec:
+            if key not in spec and key not in explained:
                 self.problem(
                     f"{path}.{key}" if path else str(key),
                     f"unknown field {_quote(key)}{_suggest(str(key), spec)}",
                 )
-        for key, field in spec.items():
-            child = f"{path}.{key}" if path else key
-            raw = value.get(key)
-            # Blank text is as good as missing: a required title of "  " is no title.
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
-                if field.required:
-                    self.problem(child, "is required")
-                result[key] = _empty_value(field)
-                continue
-            if key == "ref" and isinstance(raw, float):
-                # YAML reads 1.10 as the number 1.1: the ref as written is already lost.
-                self.problem(
-                    child, f'{raw} was read as a number: put the ref in quotes, e.g. "{raw}"'
-                )
-            result[key] = self.value(raw, field.kind, child)
-            limit = TEXT_LIMITS.get((spec_name, key))
-            if limit and isinstance(result[key], str) and len(result[key]) > limit:
-                self.problem(
-                    child, f"is {len(result[key])} characters long; at most {limit} allowed"
-                )
+        self.ancestors.append((spec_name, path))
+        try:
+            for key, field in spec.items():
+                child = f"{path}.{key}" if path else key
+                raw = value.get(key)
+                # Blank text is as good as missing: a required title of "  " is no title.
+                if raw is None or (isinstance(raw, str) and not raw.strip()):
+                    if field.required:
+                        self.problem(child, "is required")
+                    result[key] = _empty_value(field)
+                    continue
+                if key in explained:
+                    result[key] = _empty_value(field)
+                    continue
+                if key == "ref" and isinstance(raw, float):
+                    # YAML reads 1.10 as the number 1.1: the ref as written is already lost.
+                    self.problem(
+                        child, f'{raw} was read as a number: put the ref in quotes, e.g. "{raw}"'
+                    )
+                result[key] = self.value(raw, field.kind, child)
+                limit = TEXT_LIMITS.get((spec_name, key))
+                if limit and isinstance(result[key], str) and len(result[key]) > limit:
+                    self.problem(
+                        child, f"is {len(result[key])} characters long; at most {limit} allowed"
+                    )
+        finally:
+            self.ancestors.pop()
         return result
+
+    # --- mis-indented blocks ----------------------------------------------------------------
+    # A block indented one level too deep or too shallow is often still valid YAML: its keys
+    # then land in the wrong object, and the officer would see a dozen "unknown field" and
+    # "is required" messages for one slip. The common cases are recognised and said once.
+
+    def misindented(self, value: dict, spec_name: str, path: str) -> set[str]:
+        """Report keys of `value` that belong one level up or down, or a field whose value is a
+        block of its siblings; return the keys so explained (not reported again)."""
+        spec = SPECS[spec_name]
+        here = self.place(path) or "the top level"
+        children = _child_specs(spec_name)
+        groups: dict[tuple, list[str]] = {}
+        for key in value:
+            if not isinstance(key, str) or key in spec:
+                continue
+            home = self._child_home(value, path, children, key) or self._ancestor_home(key)
+            if home:
+                groups.setdefault(home, []).append(key)
+        explained: set[str] = set()
+        for home, keys in groups.items():
+            kind, target, target_spec = home
+            named, verb, them = _keys_phrase(keys)
+            if kind == "child" and target:
+                advice = f"indent {them} under {self.place_from(target, here)}"
+                self.suppressed.update(f"{target}.{key}" for key in keys)
+            elif kind == "child":
+                advice = f"put {them} in {_article(target_spec)} in the list under {here}"
+                self.suppressed.update(f"{path}.{field}" for field in children)
+            else:
+                advice = (
+                    f"indent {them} under {self.place_from(target, here)}, lined up with its "
+                    "other fields"
+                )
+                self.suppressed.update(f"{target}.{key}" if target else key for key in keys)
+            first = min(keys, key=lambda k: self.parsed.line_of(self._join(path, k)) or 0)
+            self.hint(
+                self._join(path, first),
+                f"this looks mis-indented: {named} {verb} indented like "
+                f"{'a field' if len(keys) == 1 else 'fields'} of {here}; {advice}",
+            )
+            explained.update(keys)
+        # A field whose value is a block of keys that are its own siblings: `milestones:`
+        # indented under `leads:`.
+        for key, field in spec.items():
+            raw = value.get(key)
+            if key in children or not isinstance(raw, dict) or field.kind in ("due",):
+                continue
+            siblings = [k for k in raw if isinstance(k, str) and k in spec and k != key]
+            if siblings:
+                named, verb, them = _keys_phrase(siblings)
+                self.hint(
+                    self._join(self._join(path, key), siblings[0]),
+                    f"this looks mis-indented: {named} {verb} indented under `{key}` of "
+                    f"{here}; line {them} up with `{key}`",
+                )
+                self.suppressed.add(self._join(path, key))
+                explained.add(key)
+        return explained
+
+    @staticmethod
+    def _join(path: str, key: str) -> str:
+        return f"{path}.{key}" if path else key
+
+    def _child_home(self, value: dict, path: str, children: dict, key: str):
+        """(child, the item above the key it belongs to, its spec), if `key` is a field of
+        the objects one level down."""
+        key_line = self.parsed.line_of(self._join(path, key)) or 0
+        for field, child_spec in children.items():
+            if key not in SPECS[child_spec]:
+                continue
+            items = value.get(field)
+            field_path = self._join(path, field)
+            if isinstance(items, dict):
+                return ("child", field_path, child_spec)
+            if isinstance(items, list) and items:
+                above = [
+                    i
+                    for i in range(len(items))
+                    if (self.parsed.line_of(f"{field_path}[{i}]") or 0) <= key_line
+                ]
+                index = above[-1] if above else len(items) - 1
+                return ("child", f"{field_path}[{index}]", child_spec)
+            if items is None:
+                return ("child", "", child_spec)
+        return None
+
+    def _ancestor_home(self, key: str):
+        """(ancestor, its path, its spec), if `key` is a field of an object further up."""
+        for spec_name, path in reversed(self.ancestors):
+            if key in SPECS[spec_name]:
+                return ("ancestor", path, spec_name)
+        return None
+
+    def place_from(self, path: str, here: str) -> str:
+        """The place of `path`, less what it shares with `here` ("action 1.1a", not "concern
+        1, outcome 1.1, action 1.1a", when speaking of something in outcome 1.1)."""
+        there = self.place(path).split(", ")
+        common = 0
+        for mine, theirs in zip(here.split(", "), there, strict=False):
+            if mine != theirs:
+                break
+            common += 1
+        return ", ".join(there[common:] or there) or "the top level"
+
+    def hint(self, path: str, message: str) -> None:
+        """Said once, at the line of the first key out of place."""
+        self.problems.append(Problem("", message, self.parsed.line_of(path)))
+
+    def finish(self) -> list[Problem]:
+        """The problems, less the follow-on messages of a block already reported as
+        mis-indented: its keys' "is required" where they belonged, and anything inside a
+        field explained as holding its siblings."""
+        kept = []
+        for problem in self.problems:
+            if problem.path in self.suppressed and problem.message.startswith(
+                ("is required", "must be")
+            ):
+                continue
+            if any(problem.path.startswith(f"{path}.") for path in self.suppressed):
+                continue
+            kept.append(problem)
+        return kept
 
 
 def validate_plan_document(
@@ -420,7 +589,7 @@ def validate_plan_document(
         checker.problem("format", f"unknown format {_quote(doc['format'])}: expected {FORMAT}")
     _check_references(checker, doc, existing_organisations, existing_posts, existing_boards or {})
     if checker.problems:
-        raise PlanFileError(checker.problems)
+        raise PlanFileError(checker.finish())
     return doc
 
 
@@ -510,6 +679,7 @@ def _check_references(checker, doc, existing_organisations, existing_posts, exis
             known(entry["rating"], codes, f"{path}[{k}].rating", "rating code")
 
     explicit_refs: dict[str, str] = {}
+    data = checker.parsed.data
     for ci, concern in enumerate(doc["concerns"]):
         cpath = f"concerns[{ci}]"
         known(concern["sponsor"], posts, f"{cpath}.sponsor", "post")
@@ -548,10 +718,15 @@ def _check_references(checker, doc, existing_organisations, existing_posts, exis
                 if ref:
                     folded = ref.casefold()
                     if folded in explicit_refs:
-                        checker.problem(
-                            f"{apath}.ref",
-                            f"duplicate action ref {_quote(ref)} (first used at "
-                            f"{explicit_refs[folded]})",
+                        # Said by position: both actions have the same ref.
+                        checker.problems.append(
+                            Problem(
+                                f"{apath}.ref",
+                                f"duplicate action ref {_quote(ref)} (first used at "
+                                f"{describe_path(explicit_refs[folded], data, name_last=False)})",
+                                checker.parsed.line_of(f"{apath}.ref"),
+                                describe_path(apath, data, name_last=False) + ", ref",
+                            )
                         )
                     else:
                         explicit_refs[folded] = apath

@@ -114,11 +114,11 @@ def test_a_bad_definitions_file_lists_every_problem_with_its_line(kingston, tmp_
         call_command("load_kpis", str(path))
     message = str(caught.value)
     for expected in (
-        "line 7, kpis[0].unit: unit is one of",
-        "line 8, kpis[0].concerns[0]: the plan has no concern 9",
-        'line 9, kpis[0].actions[0]: the plan has no action "9.9z"',
-        'line 10, kpis[0].data_owner: Kingston upon Thames has no post "Nobody"',
-        "line 12, kpis[0].targets[0].due_on: due_on is a date",
+        "line 7, KPI X1, unit: unit is one of",
+        "line 8, the 1st concern of KPI X1: the plan has no concern 9",
+        'line 9, the 1st action of KPI X1: the plan has no action "9.9z"',
+        'line 10, KPI X1, data_owner: Kingston upon Thames has no post "Nobody"',
+        "line 12, the 1st target of KPI X1, due_on: due_on is a date",
     ):
         assert expected in message
     assert Kpi.objects.count() == before
@@ -139,5 +139,9 @@ def test_values_in_a_definitions_file_are_checked_like_an_import(kingston, tmp_p
     )
     with pytest.raises(CommandError) as caught:
         call_command("load_kpis", str(path))
-    assert "line 8, kpis[0].values[0].period_label: Cannot tell the dates" in str(caught.value)
-    assert "line 9, kpis[0].values[1].value: A percentage is between 0 and 100" in str(caught.value)
+    assert "line 8, the 1st value of KPI X2, period_label: Cannot tell the dates" in str(
+        caught.value
+    )
+    assert "line 9, the 2nd value of KPI X2, value: A percentage is between 0 and 100" in str(
+        caught.value
+    )

@@ -131,7 +131,9 @@ def test_a_meeting_file_problem_names_its_line(tmp_path, kingston):
     )
     with pytest.raises(CommandError) as error:
         call_command("load_meeting", str(path))
-    assert "line 9, meetings[0].attendance.present: no member has initials 'ZZ'" in str(error.value)
+    assert "line 9, the 1st meeting, attendance.present: no member has initials 'ZZ'" in str(
+        error.value
+    )
 
 
 def test_a_meeting_file_naming_an_unknown_board_says_where(tmp_path, kingston):

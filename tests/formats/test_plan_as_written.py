@@ -83,7 +83,7 @@ def test_due_words_without_a_date_are_refused_with_their_place():
     first_action(document)["due"] = "TBC"
     with pytest.raises(PlanFileError) as refused:
         load(to_yaml(document))
-    assert "concerns[0].outcomes[0].actions[0].due: no due date can be worked out" in str(
+    assert "concern 1, outcome 1.1, action 1.1a, due: no due date can be worked out" in str(
         refused.value
     )
 
@@ -118,7 +118,7 @@ def test_sponsor_and_sponsors_together_are_refused():
     document["concerns"][0]["sponsors"] = ["Designated Clinical Officer"]
     with pytest.raises(PlanFileError) as refused:
         load(to_yaml(document))
-    assert "concerns[0].sponsors: give sponsor (one) or sponsors (a list), not both" in str(
+    assert "concern 1, sponsors: give sponsor (one) or sponsors (a list), not both" in str(
         refused.value
     )
 
@@ -151,8 +151,9 @@ def test_a_partners_unknown_organisation_is_reported():
     ]
     with pytest.raises(PlanFileError) as refused:
         load(to_yaml(document))
-    assert 'delivery_partners[0].organisation: unknown organisation "Exampleshire Hospitals"' in (
-        str(refused.value)
+    assert (
+        'delivery partner "Dr A Smith", organisation: unknown organisation "Exampleshire Hospitals"'
+        in (str(refused.value))
     )
 
 
@@ -213,7 +214,7 @@ def test_an_outcome_without_a_statement_or_a_note_is_refused():
     del document["concerns"][0]["outcomes"][0]["statement"]
     with pytest.raises(PlanFileError) as refused:
         load(to_yaml(document))
-    assert "concerns[0].outcomes[0].statement: is required" in str(refused.value)
+    assert "concern 1, outcome 1.1, statement: is required" in str(refused.value)
 
 
 def test_an_update_changes_sponsors_and_partners_in_place_in_the_new_order(tmp_path):

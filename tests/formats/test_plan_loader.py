@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from actions.models import Action, StatusUpdate
+from actions.models import Action, Milestone, StatusUpdate
 from formats.plans.services import plan_load
 from formats.plans.validate import SPECS
 from formats.reader import PlanFileError
@@ -26,6 +26,7 @@ from tests.formats.plan_files import (
     EXPECTED_COUNTS,
     FORMAT_GUIDE,
     KINGSTON,
+    NORTHBRIDGE,
     line_of,
     plan_counts,
     row_counts,
@@ -33,7 +34,7 @@ from tests.formats.plan_files import (
     to_yaml,
 )
 from tests.wsoa.factories import PlanFactory
-from wsoa.models import Plan, Post
+from wsoa.models import Concern, Outcome, Plan, Post, RatingLevel
 from wsoa.timescales import parse_timescale
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,7 @@ def test_loading_the_same_plan_twice_is_refused_and_changes_nothing():
     assert "1 problem found; nothing was loaded" in message
     assert (
         'plan.title: the plan "Exampleshire SEND Accelerated Progress Plan" of Exampleshire '
-        "is already loaded; load it with --update"
+        "is already loaded; load the file again as an update"
     ) in message
 
 
@@ -171,6 +172,27 @@ def test_update_with_an_unchanged_file_changes_nothing():
     assert "created nothing; updated nothing" in output
 
 
+@pytest.mark.parametrize("path", [KINGSTON, EXAMPLESHIRE, NORTHBRIDGE], ids=lambda p: p.stem)
+def test_updating_again_and_again_with_the_same_file_updates_nothing_every_time(path):
+    """Rating levels' ranks were moved in the database and restored only in memory, so every
+    other update reported "updated 4 rating levels" and left the ranks moved."""
+
+    def snapshot():
+        return {
+            model._meta.label: sorted(
+                tuple(row.values()) for row in model._default_manager.values()
+            )
+            for model in (RatingLevel, Plan, Concern, Outcome, Action, Milestone, StatusUpdate)
+        }
+
+    run_load_plan(path)
+    loaded = snapshot()
+    for _ in range(3):
+        output = run_load_plan(path, update=True)
+        assert "created nothing; updated nothing" in output
+        assert snapshot() == loaded
+
+
 def test_dry_run_of_an_update_reports_the_changes_and_writes_nothing(tmp_path):
     run_load_plan(EXAMPLESHIRE)
     document = exampleshire_document()
@@ -224,11 +246,12 @@ BAD_FILES = {
     "a list, not a plan": (b"- one\n- two\n", "a plan file must be a mapping"),
     "unknown rating code": (
         bad_plan(_unknown_rating),
-        'concerns[0].outcomes[0].actions[0].progress[0].rating: unknown rating code "AMBER"',
+        "concern 1, outcome 1.1, the 1st progress entry of action 1.1a, rating: "
+        'unknown rating code "AMBER"',
     ),
     "unknown key typo": (
         bad_plan(_typo),
-        'concerns[0].outcomes[0].actions[0].sucess_measures: unknown field "sucess_measures" '
+        'concern 1, outcome 1.1, action 1.1a, sucess_measures: unknown field "sucess_measures" '
         '(did you mean "success_measures"?)',
     ),
     "inspection dates out of order": (
@@ -281,7 +304,7 @@ def test_unknown_post_is_reported_with_its_place_line_and_a_suggestion():
     problems = problems_of(raw)
 
     assert problems == [
-        f"line {line}, concerns[0].outcomes[0].actions[0].leads[0]: unknown post "
+        f"line {line}, concern 1, outcome 1.1, the 1st lead of action 1.1a: unknown post "
         '"Director of Educaton Services" (did you mean "Director of Education Services"?)'
     ]
     assert row_counts() == before
@@ -298,8 +321,8 @@ def test_duplicate_action_ref_is_reported_with_the_line_of_the_second_one():
     problems = problems_of(raw)
 
     assert problems == [
-        f'line {line}, concerns[0].outcomes[0].actions[1].ref: duplicate action ref "1.1a" '
-        "(first used at concerns[0].outcomes[0].actions[0])"
+        f"line {line}, concern 1, the 2nd action of outcome 1.1, ref: duplicate action ref "
+        '"1.1a" (first used at concern 1, the 1st action of outcome 1.1)'
     ]
     assert row_counts() == before
 
@@ -318,9 +341,9 @@ def test_several_problems_are_all_reported_at_once():
     assert len(problems) == 4
     places = [problem.split(": ", 1)[0] for problem in problems]
     assert any(place.endswith("plan.title") for place in places)
-    assert any(place.endswith("actions[0].leads[0]") for place in places)
-    assert any(place.endswith("actions[0].progress[0].rating") for place in places)
-    assert any(place.endswith("actions[0].milestones[0].due_date") for place in places)
+    assert any(place.endswith("the 1st lead of action 1.1a") for place in places)
+    assert any(place.endswith("the 1st progress entry of action 1.1a, rating") for place in places)
+    assert any(place.endswith("the 1st milestone of action 1.1a, due_date") for place in places)
     assert row_counts() == before
 
 
@@ -331,7 +354,7 @@ def test_a_number_where_a_ref_is_expected_asks_for_quotes():
     problems = problems_of(raw)
 
     assert any(
-        "concerns[0].outcomes[0].ref: 1.1 was read as a number: put the ref in quotes" in p
+        "concern 1, outcome 1.1, ref: 1.1 was read as a number: put the ref in quotes" in p
         for p in problems
     )
 
@@ -345,7 +368,7 @@ def test_text_too_long_for_its_field_is_reported_not_written():
 
     problems = problems_of(to_yaml(document))
 
-    assert any("posts[0].title: is 201 characters long; at most 200 allowed" in p for p in problems)
+    assert any(", title: is 201 characters long; at most 200 allowed" in p for p in problems)
     assert row_counts() == before
 
 

@@ -151,10 +151,14 @@ def test_a_bad_file_lists_every_problem_links_the_summary_to_the_field_and_loads
     problems = html[html.index('data-testid="problems"') :]
     assert "plan.title: is required" in problems
     assert (
-        "concerns[0].outcomes[0].actions[0].leads[0]: unknown post &quot;Director of Educaton"
+        "concern 1, outcome 1.1, the 1st lead of action 1.1a: unknown post "
+        "&quot;Director of Educaton"
         "&quot; (did you mean &quot;Director of Education&quot;?)"
     ) in problems
-    assert "concerns[0].outcomes[0].actions[0].progress[0].rating: unknown rating code" in problems
+    assert (
+        "concern 1, outcome 1.1, the 1st progress entry of action 1.1a, rating: unknown rating code"
+        in problems
+    )
 
 
 @pytest.mark.parametrize(
