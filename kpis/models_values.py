@@ -32,6 +32,21 @@ class KpiValueQuerySet(models.QuerySet):
     def in_series_order(self) -> KpiValueQuerySet:
         return self.order_by("period_end", "period_start")
 
+    def for_plan(self, plan) -> KpiValueQuerySet:
+        return self.filter(kpi__plan=plan)
+
+    def in_dataset_order(self) -> KpiValueQuerySet:
+        """As the dataset lists its KPIs (section, position, code), each KPI's values oldest
+        first: the order of a download."""
+        return self.order_by(
+            "kpi__section__position",
+            "kpi__position",
+            "kpi__code",
+            "period_end",
+            "period_start",
+            "pk",
+        )
+
     def up_to(self, as_at) -> KpiValueQuerySet:
         return self.filter(period_end__lte=as_at)
 

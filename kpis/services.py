@@ -5,10 +5,12 @@ A KPI value is never edited: a correction is a new row that `corrects` the curre
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kpis import permissions
@@ -231,6 +233,20 @@ def kpi_value_override(*, user, value: KpiValue, rag: str, reason: str) -> KpiVa
 # quick.
 
 
+def _ready_checked(value: KpiValue, *, user, targets: list[KpiTarget], clears_override: bool):
+    """A checked value made ready to insert: new, or a correction of the saved row it was
+    read from; the override cleared if asked, and rated."""
+    if value.pk is None:
+        value.recorded_by = _signed_in(user)
+    else:
+        _as_correction(value, user=user)
+    if clears_override:
+        value.rag_override, value.override_reason = "", ""
+        value.overridden_by, value.overridden_at = None, None
+    rate_value(value, kpi=value.kpi, targets=targets)
+    return value
+
+
 def kpi_value_save_checked(
     *,
     user,
@@ -244,16 +260,48 @@ def kpi_value_save_checked(
     new figures is saved as a correction of it (a new row; the saved one is kept).
     `clears_override` when the figure of a value with a manual RAG override changed (the
     override was about the old figure; the corrected row keeps it)."""
-    if value.pk is None:
-        value.recorded_by = _signed_in(user)
-    else:
-        _as_correction(value, user=user)
-    if clears_override:
-        value.rag_override, value.override_reason = "", ""
-        value.overridden_by, value.overridden_at = None, None
-    rate_value(value, kpi=value.kpi, targets=targets)
+    _ready_checked(value, user=user, targets=targets, clears_override=clears_override)
     _save_with_history(value, user=user, reason=reason)
     return value
+
+
+class CheckedValue(NamedTuple):
+    """A value a file's checks have validated, the reason its history row gives, and whether
+    its manual RAG override is cleared (see `kpi_value_save_checked`)."""
+
+    value: KpiValue
+    reason: str
+    clears_override: bool = False
+
+
+@transaction.atomic
+def kpi_values_save_checked(
+    *, user, checked: Sequence[CheckedValue], targets: Mapping[int, list[KpiTarget]]
+) -> list[KpiValue]:
+    """`kpi_value_save_checked` for a whole file at once: the same rows and the same history
+    rows (one each, with its reason and user), inserted in bulk, so the number of queries does
+    not grow with the file. `targets` maps a KPI's pk to its targets. Every row is an insert
+    (a correction is a new row), so nothing here updates a saved value."""
+    values = []
+    signed_in = _signed_in(user)
+    for item in checked:
+        value = _ready_checked(
+            item.value,
+            user=user,
+            targets=targets.get(item.value.kpi_id, []),
+            clears_override=item.clears_override,
+        )
+        if signed_in is not None:
+            value._history_user = signed_in
+        value._change_reason = item.reason[:100]
+        values.append(value)
+    if not values:
+        return []
+    if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover
+        raise NotImplementedError("Bulk inserts must return the new rows' keys here.")
+    KpiValue.objects.bulk_create(values)
+    KpiValue.history.bulk_history_create(values)
+    return values
 
 
 def kpi_definition_save(*, user, kpi: Kpi, reason: str) -> Kpi:

@@ -17,10 +17,9 @@ from kpis.filters import KpiDatasetFilter
 from kpis.formatting import value_text
 from kpis.forms import KpiValueForm, RagOverrideForm
 from kpis.models import Kpi, KpiRag, KpiValue, ValueStatus
-from kpis.tables import KpiValueExportTable
+from kpis.tables import export_response
 from wsoa import permissions as area_rules
 from wsoa.models import Board, Plan
-from wsoa.spreadsheets import SafeTableExport
 from wsoa.views import PlanMixin
 
 # --- Index -------------------------------------------------------------------------------
@@ -106,15 +105,9 @@ class DatasetExportView(PlanMixin, View):
     """The plan's values in the import format, as CSV or XLSX."""
 
     def get(self, request, plan_pk: int, export_format: str):
-        values = (
-            KpiValue.objects.current()
-            .filter(kpi__plan=self.plan)
-            .select_related("kpi")
-            .order_by("kpi__section__position", "kpi__position", "kpi__code", "period_end")
-        )
-        table = KpiValueExportTable(values)
-        exporter = SafeTableExport(export_format, table, dataset_kwargs={"title": "values"})
-        return exporter.response(f"kpi-values-plan-{self.plan.pk}.{export_format}")
+        values = KpiValue.objects.current().for_plan(self.plan).in_dataset_order()
+        filename = f"kpi-values-plan-{self.plan.pk}.{export_format}"
+        return export_response(values, export_format, filename)
 
 
 # --- A KPI -------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from formats.kpis.values_read import (  # noqa: F401 - the format's names, importable from here
     ALIASES,
@@ -558,11 +557,11 @@ def _file_settings(table: Table, year_convention: str, as_at, problems, notes):
     return year_convention, as_at
 
 
-@transaction.atomic
 def _write_prepared(prepared: list[PreparedValue], *, user, name: str, dry_run: bool):
     """Count what the checked rows would change and, unless this is a dry run, write it: one
     bulk insert of the new values and corrections, with their history rows, in one
-    transaction. A dry run (the check step) writes nothing at all."""
+    transaction (`kpi_values_save_checked`). A dry run (the check step) writes nothing at
+    all, so it needs no transaction to roll back."""
     result = ImportResult(dry_run=dry_run)
     checked: list[CheckedValue] = []
     for item in prepared:

@@ -495,3 +495,88 @@ def test_an_ambiguous_label_is_refused_in_an_import_naming_both_readings(plan, d
         'Row 2, column B (period_label): "Q1 2021" could be Jan\u2013Mar 2021 (calendar Q1) or '
         "Apr\u2013Jun 2021 (Q1 of financial 2021/22): write 'Q1 2021/22' or 'Jan\u2013Mar 2021'"
     ]
+
+
+# --- Large files: a fixed number of queries whatever the number of rows -------------------
+
+
+def monthly_rows(count: int, *, start_year: int = 2000, figure: str = "80") -> list[list]:
+    """`count` months of H1 values, with a note and a qualifier now and then."""
+    rows = []
+    for n in range(count):
+        year, month = divmod(n, 12)
+        label = f"{datetime.date(start_year + year, month + 1, 1):%b %Y}"
+        if n % 7 == 3:
+            label += " (provisional)"
+        rows.append(["H1", label, "", "", figure, "", "", f"Note {n}" if n % 3 else ""])
+    return rows
+
+
+def insert_batches(count: int) -> int:
+    """INSERT statements for `count` values and their history rows: one each on PostgreSQL;
+    SQLite takes at most 999 parameters a statement, so Django splits a bulk insert."""
+    from django.db import connection
+
+    from kpis.models import HistoricalKpiValue
+
+    def batches(model):
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        size = connection.ops.bulk_batch_size(fields, [None] * count) or count
+        return -(-count // size)
+
+    return batches(KpiValue) + batches(HistoricalKpiValue)
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_checking_a_file_takes_the_same_queries_whatever_its_rows_and_writes_nothing(
+    plan, dataset, member_of, django_assert_num_queries, count
+):
+    lead = member_of(plan, Role.PROGRAMME_LEAD)
+    raw = csv_bytes(monthly_rows(count))
+    history = KpiValue.history.count()
+    # The KPIs, the current values, the importing user's roles.
+    with django_assert_num_queries(3):
+        result = kpi_values_import(user=lead, raw=raw, name="v.csv", plan=plan, dry_run=True)
+    assert result.created == count and len(result.readings) == count
+    assert (KpiValue.objects.count(), KpiValue.history.count()) == (0, history)
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_importing_a_file_takes_the_same_queries_whatever_its_rows(
+    plan, dataset, member_of, django_assert_num_queries, count
+):
+    lead = member_of(plan, Role.PROGRAMME_LEAD)
+    # The KPIs, the current values, the user's roles, the targets; the transaction's
+    # savepoint and release; the bulk inserts of the values and of their history rows.
+    with django_assert_num_queries(6 + insert_batches(count)):
+        result = do_import(plan, csv_bytes(monthly_rows(count)), user=lead)
+    assert result.created == count
+    # Corrections of every row: the same, less the roles (kept on the user object).
+    with django_assert_num_queries(5 + insert_batches(count)):
+        result = do_import(plan, csv_bytes(monthly_rows(count, figure="81")), user=lead)
+    assert (result.created, result.updated) == (0, count)
+    assert KpiValue.objects.current().count() == count
+    assert KpiValue.objects.count() == 2 * count
+
+
+def test_a_bulk_import_writes_each_rows_history_with_its_reason_and_user(plan, dataset, member_of):
+    lead = member_of(plan, Role.PROGRAMME_LEAD)
+    KpiValueFactory(kpi=dataset["H1"], period="Apr 2019", value=50)
+    rows = [
+        ["H1", "Apr 2019", "", "", "60", "", "", ""],
+        ["H1", "May 2019", "", "", "70", "", "", ""],
+    ]
+    do_import(plan, csv_bytes(rows), user=lead)
+    april, may = KpiValue.objects.current().order_by("period_start")
+    assert (april.recorded_by, april.entered_by, april.corrects.value) == (
+        lead,
+        lead,
+        Decimal("50.00"),
+    )
+    assert (may.recorded_by, may.entered_by, may.corrects) == (lead, lead, None)
+    assert (april.computed_rag, may.computed_rag) == (KpiRag.RED, KpiRag.RED)
+    for value, row in ((april, 2), (may, 3)):
+        record = value.history.get()
+        assert record.history_type == "+" and record.history_user == lead
+        assert record.history_change_reason == f"Imported from values.csv, row {row}"
+        assert (record.value, record.computed_rag) == (value.value, value.computed_rag)
