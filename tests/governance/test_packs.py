@@ -233,6 +233,9 @@ def test_issuing_a_pack_draws_its_pdf_once_and_downloads_serve_the_stored_file(
     assert BoardPack.objects.get(pk=pack.pk).snapshot == pack.snapshot
 
 
+# Transactional: the worker closes its database connection after each task, which a test
+# wrapped in one transaction (PostgreSQL) would not survive.
+@pytest.mark.django_db(transaction=True)
 def test_with_the_database_backend_the_worker_draws_the_pdf(
     scenario, no_kpis, settings, django_capture_on_commit_callbacks
 ):
