@@ -325,22 +325,27 @@ class Milestone(KeepsOriginalDueDate, TimeStampedModel):
         return text_as_html(self.description)
 
 
-class StatusUpdateQuerySet(models.QuerySet):
-    def latest_first(self) -> StatusUpdateQuerySet:
-        return self.order_by(*LATEST_FIRST)
+class OfActionsQuerySet(models.QuerySet):
+    """History rows (status updates, due-date changes) that belong to an action or to one of
+    its milestones."""
 
-    def of_actions(self, actions) -> StatusUpdateQuerySet:
-        """The updates of these actions and of their milestones (`actions`: a queryset).
+    def of_actions(self, actions):
+        """The rows of these actions and of their milestones (`actions`: a queryset).
 
-        `pk in (the actions' updates UNION their milestones' updates)`, never `action in …
-        OR milestone.action in …`: an OR across the join defeats both indexes, and PostgreSQL
-        then scans every status update in the country. Each side of the union uses its own."""
+        `pk in (the actions' rows UNION their milestones' rows)`, never `action in … OR
+        milestone.action in …`: an OR across the join defeats both indexes, and PostgreSQL
+        then scans every row in the country. Each side of the union uses its own."""
         action_ids = actions.order_by().values("pk")
-        own = StatusUpdate.objects.filter(action__in=action_ids).order_by().values("pk")
+        own = self.model.objects.filter(action__in=action_ids).order_by().values("pk")
         of_milestones = (
-            StatusUpdate.objects.filter(milestone__action__in=action_ids).order_by().values("pk")
+            self.model.objects.filter(milestone__action__in=action_ids).order_by().values("pk")
         )
         return self.filter(pk__in=own.union(of_milestones))
+
+
+class StatusUpdateQuerySet(OfActionsQuerySet):
+    def latest_first(self) -> StatusUpdateQuerySet:
+        return self.order_by(*LATEST_FIRST)
 
     def newest_recorded_first(self) -> StatusUpdateQuerySet:
         return self.order_by(*NEWEST_RECORDED_FIRST)
@@ -459,6 +464,8 @@ class Evidence(models.Model):
 
 class DueDateChange(AppendOnlyModel):
     """Slippage, recorded not hidden: every change of an action's or milestone's due date."""
+
+    objects = OfActionsQuerySet.as_manager()
 
     action = models.ForeignKey(
         Action, null=True, blank=True, on_delete=models.CASCADE, related_name="due_date_changes"

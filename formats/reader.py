@@ -137,10 +137,6 @@ class PlanFileError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-# The neutral name: every file format raises it (or a subclass), not only the plan file.
-FileFormatError = PlanFileError
-
-
 @dataclass
 class ParsedFile:
     data: object

@@ -377,9 +377,8 @@ def _dashboard_milestones(board, *, window: SinceWindow) -> list[SimpleNamespace
 def _due_date_changes(board, *, window: SinceWindow) -> list[DueDateChange]:
     if not window.exists:
         return []
-    ours = board_actions(board).values("pk")
     return list(
-        DueDateChange.objects.filter(Q(action__in=ours) | Q(milestone__action__in=ours))
+        DueDateChange.objects.of_actions(board_actions(board))
         .filter(changed_at__gte=window.start, changed_at__lt=window.end)
         .select_related("action", "milestone", "milestone__action", "changed_by")
         .order_by("changed_at", "pk")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from urllib.parse import urlencode
 
 from django import template
@@ -41,24 +40,6 @@ def register_url(plan_pk, concern_pk=None, level_id="", as_at=None):
         params["rating"] = "unrated" if level_id is None else level_id
     url = reverse("action-register", kwargs={"plan_pk": plan_pk})
     return f"{url}?{urlencode(params)}" if params else url
-
-
-@register.filter
-def isodate(value):
-    """An ISO date or datetime string as a date/datetime to format; dates pass through.
-
-    The dashboard and pack templates no longer need it (a `governance.snapshot.Snapshot`
-    holds dates); kept for text that is still an ISO string."""
-    if not value:
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        if "T" in value:
-            return datetime.datetime.fromisoformat(value)
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @register.filter
